@@ -1,0 +1,63 @@
+# intake: the two commands a newcomer needs are `make demo` and `make test`. Both install
+# the system packages they need (listed once, in .ci/apt-packages.txt) when missing.
+
+SHELL := /bin/bash
+GO ?= go
+export OMP_THREAD_LIMIT := 1
+export GOFLAGS ?= -buildvcs=false
+
+APT_PACKAGES := $(shell grep -v '^\s*\(\#\|$$\)' .ci/apt-packages.txt)
+DEMO_DIR ?= demo-corpus
+DEMO_SEED ?= 1
+DEMO_COUNT ?= 48
+TEST_TIMEOUT ?= 20m
+# The default test database: the local server CI machines run.
+INTAKE_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+export INTAKE_TEST_DATABASE_URL
+
+.PHONY: all build deps postgres demo test test-short vet fmt-check fixtures-sample bench clean
+
+all: build
+
+# deps installs the system packages that are missing (as root, with apt-get) and checks Go.
+deps:
+	@command -v $(GO) >/dev/null || { echo "Go 1.26 or newer is needed: see README.md"; exit 1; }
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# postgres makes sure the tests have a PostgreSQL server: the one INTAKE_TEST_DATABASE_URL
+# names if it answers, else the local one, started (and installed) when needed.
+postgres:
+	@bash .ci/ensure-postgres
+
+build: deps
+	$(GO) build -o bin/intake ./cmd/intake
+
+demo: build
+	./bin/intake fixtures --out $(DEMO_DIR) --seed $(DEMO_SEED) --count $(DEMO_COUNT)
+
+test: deps postgres
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+
+test-short: deps
+	$(GO) test -short ./...
+
+# fixtures-sample regenerates the small committed sample corpus (fixtures/sample) and
+# updates golden truth files; review the diff before committing.
+fixtures-sample: deps
+	$(GO) run ./cmd/intake fixtures --out fixtures/sample --seed 20261124 --count 11
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+
+clean:
+	rm -rf bin $(DEMO_DIR)

@@ -1,0 +1,42 @@
+// Command intake is the Help Center's document-intake pipeline. This file only parses the
+// command line and wires the packages together; see README.md for the commands.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `intake: the Help Center's batch document-intake pipeline
+
+Usage:
+  intake fixtures --out DIR [--seed N] [--count N]   generate the synthetic test corpus
+
+Not built yet (see the open issues): process, run, ack, cases, eval, migrate, ocr.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command and returns the process exit status: 0 success, 1 failure of
+// the work, 2 a usage or configuration error.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "fixtures":
+		return cmdFixtures(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "process", "run", "ack", "cases", "eval", "migrate", "ocr":
+		fmt.Fprintf(stderr, "intake %s is not built yet; see the open issues.\n", args[0])
+		return 2
+	}
+	fmt.Fprintf(stderr, "intake: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
