@@ -26,12 +26,13 @@ type Page struct {
 	Text          string // the engine's text, lines separated by newlines
 }
 
-// Tokens splits text into the words an accuracy measure compares: runs of letters, digits
-// and the punctuation that belongs inside words (./-@'), lower-cased; stray punctuation
-// is dropped.
+// Tokens splits text into the words an accuracy measure compares: lower-cased runs split
+// at white space, hyphens, slashes and bars (so "4.0 - 11.0" and "4.0-11.0" compare equal),
+// with punctuation trimmed from both ends; what is left empty is dropped.
 func Tokens(text string) []string {
 	var out []string
-	for _, f := range strings.Fields(text) {
+	split := func(r rune) bool { return unicode.IsSpace(r) || r == '-' || r == '/' || r == '|' || r == '–' }
+	for _, f := range strings.FieldsFunc(text, split) {
 		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		if f != "" {
 			out = append(out, strings.ToLower(f))

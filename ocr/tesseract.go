@@ -3,7 +3,6 @@ package ocr
 import (
 	"fmt"
 	"image"
-	"os"
 	"strings"
 
 	"github.com/otiai10/gosseract/v2"
@@ -21,10 +20,6 @@ type Tesseract struct {
 
 // NewTesseract starts an engine.
 func NewTesseract(o TesseractOptions) (*Tesseract, error) {
-	if os.Getenv("OMP_THREAD_LIMIT") == "" {
-		// With OpenMP threads Tesseract is several times slower on a small machine.
-		os.Setenv("OMP_THREAD_LIMIT", "1")
-	}
 	langs := o.Languages
 	if len(langs) == 0 {
 		langs = []string{"eng", "spa"}
@@ -33,6 +28,15 @@ func NewTesseract(o TesseractOptions) (*Tesseract, error) {
 	if err := c.SetLanguage(langs...); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("ocr: languages %v: %w", langs, err)
+	}
+	// The API's default is one uniform block of text (the command line's is automatic page
+	// segmentation); forms and letters need the automatic layout analysis, or headings,
+	// boxed values and large type are dropped.
+	// (gosseract applies variables after initialising the engine; SetPageSegMode before the
+	// first page would be reset by the initialisation.)
+	if err := c.SetVariable("tessedit_pageseg_mode", fmt.Sprint(int(gosseract.PSM_AUTO))); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ocr: page segmentation mode: %w", err)
 	}
 	return &Tesseract{client: c}, nil
 }
