@@ -1,0 +1,33 @@
+package raster
+
+import (
+	"errors"
+	"image"
+)
+
+// Errors, each a sentence a person understands (wrapped errors add which page or what
+// limit). All are permanent: the same file will fail the same way again.
+var (
+	ErrEmpty       = errors.New("raster: the file is empty")
+	ErrUnsupported = errors.New("raster: the file is neither a PDF nor a TIFF image")
+	ErrDamaged     = errors.New("raster: the file is damaged or cut short and cannot be read")
+	ErrEncrypted   = errors.New("raster: the PDF is encrypted (password-protected) and cannot be read")
+	ErrTooLarge    = errors.New("raster: the file is larger than the configured limits")
+	ErrNoPages     = errors.New("raster: the file has no pages")
+)
+
+// Limits bound what one file may cost; the zero value means the defaults below.
+type Limits struct {
+	MaxFileBytes  int64 // default 512 MiB
+	MaxPages      int   // default 1000
+	MaxPagePixels int64 // width x height of one page image; default 100 million (about 600 dpi on 11x17 in)
+}
+
+// Page is one page image as the file holds it, before any correction.
+type Page struct {
+	Index      int         // 0-based page number in the file
+	Image      *image.Gray // black-and-white pages come as 0 and 255
+	XDPI, YDPI float64     // the resolution the file declares (0 when it declares none)
+	Rotate     int         // clockwise degrees the file asks a viewer to turn the page (PDF /Rotate), already applied to Image
+	Source     string      // how it was obtained, e.g. "pdf/dct", "pdf/ccitt", "pdf/flate", "pdf/rendered", "tiff/g3", "tiff/g4"
+}
