@@ -29,5 +29,5 @@ type Page struct {
 	Image      *image.Gray // black-and-white pages come as 0 and 255
 	XDPI, YDPI float64     // the resolution the file declares (0 when it declares none)
 	Rotate     int         // clockwise degrees the file asks a viewer to turn the page (PDF /Rotate), already applied to Image
-	Source     string      // how it was obtained, e.g. "pdf/dct", "pdf/ccitt", "pdf/flate", "pdf/rendered", "tiff/g3", "tiff/g4"
+	Source     string      // how it was obtained, e.g. "pdf/dct", "pdf/ccitt", "pdf/flate", "pdf/rendered", "tiff/g3-1d", "tiff/g3-2d", "tiff/g4", "png"
 }
