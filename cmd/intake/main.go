@@ -6,17 +6,25 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"intake/ocr"
 )
 
 const usage = `intake: the Help Center's batch document-intake pipeline
 
 Usage:
   intake fixtures --out DIR [--seed N] [--count N]   generate the synthetic test corpus
+  intake ocr [--json] [--workers N] FILE...          read PDFs and TIFFs: each page's text, or words with boxes
 
-Not built yet (see the open issues): process, run, ack, cases, eval, migrate, ocr.
+Not built yet (see the open issues): process, run, ack, cases, eval, migrate.
 `
 
 func main() {
+	// Tesseract's OpenMP runtime must be limited before it loads; this restarts the
+	// program with OMP_THREAD_LIMIT=1 when it is unset.
+	if err := ocr.SingleThreaded(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -33,7 +41,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "process", "run", "ack", "cases", "eval", "migrate", "ocr":
+	case "ocr":
+		return cmdOCR(args[1:], stdout, stderr)
+	case "process", "run", "ack", "cases", "eval", "migrate":
 		fmt.Fprintf(stderr, "intake %s is not built yet; see the open issues.\n", args[0])
 		return 2
 	}

@@ -1,0 +1,46 @@
+// Command intake-bench measures intake on this machine and prints a table; every figure
+// stands beside its reference measured in the same run. It is a benchmark, not a test:
+// nothing fails on timing. `make bench-ocr` runs `intake-bench ocr`.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"intake/ocr"
+)
+
+func main() {
+	if err := ocr.SingleThreaded(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "ocr" {
+		fmt.Fprintln(stderr, "usage: intake-bench ocr [flags]   (see -h)")
+		return 2
+	}
+	fs := flag.NewFlagSet("intake-bench ocr", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := ocrBenchOptions{}
+	fs.IntVar(&o.Pages, "pages", 16, "pages per condition (whole files are taken until there are at least this many)")
+	fs.IntVar(&o.RSSPages, "rss-pages", 300, "pages of the scanned PDF whose peak memory is measured (0 to skip)")
+	fs.IntVar(&o.Workers, "workers", 2, "parallel workers for every contender")
+	fs.StringVar(&o.Langs, "lang", "eng+spa", "Tesseract languages for every contender")
+	fs.BoolVar(&o.SkipOCRmyPDF, "skip-ocrmypdf", false, "do not run ocrmypdf")
+	fs.StringVar(&o.Intake, "intake", "bin/intake", "the intake binary measured for memory")
+	fs.StringVar(&o.Work, "work", "", "folder for generated files (default: a temporary folder, removed after)")
+	fs.Uint64Var(&o.Seed, "seed", 4242, "corpus seed")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	if err := benchOCR(o, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "intake-bench: %v\n", err)
+		return 1
+	}
+	return 0
+}
