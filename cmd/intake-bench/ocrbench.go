@@ -490,4 +490,3 @@ func cpuModel() string {
 	}
 	return "unknown CPU"
 }
-
