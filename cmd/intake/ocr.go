@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -55,12 +57,25 @@ func cmdOCR(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: *workers, Languages: strings.Split(*langs, "+")})
-	if err != nil {
-		fmt.Fprintf(stderr, "intake ocr: %v\n", err)
-		return 2
+	// Keep the Go heap tight: page images are large and short-lived, and the engines
+	// (C memory, outside this limit) need the room.
+	debug.SetMemoryLimit(160 << 20)
+	// The engines start when the first file has opened: opening a long PDF briefly costs
+	// about its size (pdfcpu reads every stream), and that should not add to the engines.
+	var pool *ocr.Pool
+	defer func() {
+		if pool != nil {
+			pool.Close()
+		}
+	}()
+	startPool := func() error {
+		if pool != nil {
+			return nil
+		}
+		p, err := ocr.NewPool(ocr.PoolOptions{Workers: *workers, Languages: strings.Split(*langs, "+")})
+		pool = p
+		return err
 	}
-	defer pool.Close()
 	n := *workers
 	if n <= 0 {
 		n = runtime.NumCPU()
@@ -68,7 +83,7 @@ func cmdOCR(args []string, stdout, stderr io.Writer) int {
 	enc := json.NewEncoder(stdout)
 	status := 0
 	for _, path := range fs.Args() {
-		err := ocrFile(ctx, pool, n, path, func(p ocrPage) {
+		err := ocrFile(ctx, startPool, func() *ocr.Pool { return pool }, n, path, func(p ocrPage) {
 			if *asJSON {
 				enc.Encode(p)
 				return
@@ -80,6 +95,10 @@ func cmdOCR(args []string, stdout, stderr io.Writer) int {
 			}
 			fmt.Fprintln(stdout, p.Text)
 		})
+		if errors.Is(err, errEngines) {
+			fmt.Fprintf(stderr, "intake ocr: %v\n", err)
+			return 2
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "intake ocr: %s: %v\n", path, err)
 			status = 1
@@ -91,14 +110,21 @@ func cmdOCR(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
+// errEngines marks a failure to start the OCR engines: a configuration error, not the file's.
+var errEngines = errors.New("the OCR engines could not start")
+
 // ocrFile reads a file's pages in order, up to n at once, and hands each result to emit in
 // page order. Only the pages in flight are held in memory.
-func ocrFile(ctx context.Context, pool *ocr.Pool, n int, path string, emit func(ocrPage)) error {
+func ocrFile(ctx context.Context, startPool func() error, getPool func() *ocr.Pool, n int, path string, emit func(ocrPage)) error {
 	doc, err := raster.OpenFile(path, raster.Limits{})
 	if err != nil {
 		return err
 	}
 	defer doc.Close()
+	if err := startPool(); err != nil {
+		return fmt.Errorf("%w: %v", errEngines, err)
+	}
+	pool := getPool()
 	total := doc.NumPages()
 	pending := make([]chan ocrPage, 0, n)
 	start := func(i int) {

@@ -7,6 +7,8 @@ import (
 	"image"
 	"io"
 	"math"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -78,6 +80,10 @@ func openPDF(r io.ReaderAt, size int64, lim Limits) (*pdfFile, error) {
 	}
 	f.hasForm = f.formPresent()
 	f.dropImageData()
+	// pdfcpu read every stream of the file into memory; give that memory back now rather
+	// than at the collector's leisure, so a long scan costs its size only while it opens.
+	runtime.GC()
+	debug.FreeOSMemory()
 	return f, nil
 }
 
