@@ -45,6 +45,9 @@ type Page struct {
 	Lines         []Line
 	Text          string      // the lines' text, separated by newlines
 	Info          Preparation // how the image was prepared (zero when read with an Engine directly)
+	// Image is the prepared image the boxes refer to, when the pool was asked to keep it
+	// (PoolOptions.KeepImage); nil otherwise.
+	Image *image.Gray `json:"-"`
 }
 
 // Normalize returns r in fractions of a w x h page.

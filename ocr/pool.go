@@ -43,6 +43,10 @@ type PoolOptions struct {
 	// Prepare configures the preparation of each page; its Orienter is ignored (an engine
 	// that is an Orienter is used).
 	Prepare PrepareOptions
+	// KeepImage keeps the prepared page image in Page.Image (the pixels the word boxes
+	// refer to), for measurements OCR does not make (checkboxes, barcodes). The caller
+	// drops it when done, so that one image per page in flight is held.
+	KeepImage bool
 }
 
 // Pool reads pages on a fixed set of engines, created once and reused. It is safe for
@@ -50,6 +54,7 @@ type PoolOptions struct {
 type Pool struct {
 	timeout time.Duration
 	prep    PrepareOptions
+	keep    bool
 	idle    chan Engine // free engines; an engine is in here or held by exactly one job
 	n       int
 
@@ -89,6 +94,7 @@ func NewPool(o PoolOptions) (*Pool, error) {
 	p := &Pool{
 		timeout: o.PageTimeout,
 		prep:    o.Prepare,
+		keep:    o.KeepImage,
 		idle:    make(chan Engine, o.Workers),
 		n:       o.Workers,
 		closing: make(chan struct{}),
@@ -177,6 +183,10 @@ func (p *Pool) read(eng Engine, pg *raster.Page) (page *Page, err error) {
 	}
 	page.Rotation, page.Skew, page.Info = prep.Rotation, prep.Skew, prep.Info
 	page.Info.Timings.Recognize = time.Since(t)
+	trimCHeap()
+	if p.keep {
+		page.Image = prep.Image
+	}
 	return page, nil
 }
 
