@@ -29,7 +29,7 @@ var samples = sync.OnceValue(func() map[string]*paper.Page {
 		"lab":        paperwork.Supporting(r, en, "lab_result").Pages[0],
 		"card":       paperwork.Supporting(r, en, "insurance_card").Pages[0],
 		"fax cover":  paperwork.FaxCover(r, paperwork.NewFaxCoverInfo(r, en, 3, true), 1).Pages[0],
-		"return":     paperwork.ReturnSheet(r, en, "HC26-000123-1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), 0).Pages[0],
+		"return":     paperwork.ReturnSheet(r, en, "HC26-000123-5", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), 0).Pages[0],
 		"separator":  paperwork.SeparatorSheet().Pages[0],
 		"blank":      paperwork.BlankPage().Pages[0],
 	}

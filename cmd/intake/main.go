@@ -15,8 +15,9 @@ const usage = `intake: the Help Center's batch document-intake pipeline
 Usage:
   intake fixtures --out DIR [--seed N] [--count N]   generate the synthetic test corpus
   intake ocr [--json] [--workers N] FILE...          read PDFs and TIFFs: each page's text, or words with boxes
+  intake eval [--json] [--ocr-cache DIR] CORPUS      score separation, kinds and fields against a corpus's truth
 
-Not built yet (see the open issues): process, run, ack, cases, eval, migrate.
+Not built yet (see the open issues): process, run, ack, cases, migrate.
 `
 
 func main() {
@@ -43,7 +44,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "ocr":
 		return cmdOCR(args[1:], stdout, stderr)
-	case "process", "run", "ack", "cases", "eval", "migrate":
+	case "eval":
+		return cmdEval(args[1:], stdout, stderr)
+	case "process", "run", "ack", "cases", "migrate":
 		fmt.Fprintf(stderr, "intake %s is not built yet; see the open issues.\n", args[0])
 		return 2
 	}

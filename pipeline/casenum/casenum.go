@@ -15,7 +15,7 @@ type Number struct {
 	Serial int // 1..999999
 }
 
-// String formats n as HC26-000123-4.
+// String formats n as HC26-000123-5.
 func (n Number) String() string {
 	body := fmt.Sprintf("%02d%06d", n.Year%100, n.Serial)
 	return fmt.Sprintf("HC%s-%s-%d", body[:2], body[2:], luhn(body))

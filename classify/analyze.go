@@ -1,0 +1,147 @@
+package classify
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// certifiedThreat is what a physician writes to certify that care cannot wait.
+var certifiedThreat = []string{"imminent and serious threat", "amenaza inminente y grave", "serious jeopardy", "expedited review"}
+
+// Analyze separates an input's pages (in file order) into documents, recognises each,
+// extracts its fields and checks them against each other. received is when the input
+// arrived (dates after it are doubtful); the zero time means now.
+func Analyze(pages []Page, received time.Time) Result {
+	var res Result
+	kinds := make([]pageKind, len(pages))
+	for i, pg := range pages {
+		if pg.OCR == nil {
+			kinds[i].blank = true
+			continue
+		}
+		kinds[i] = classifyPage(pg)
+	}
+	envelope := 0
+	for _, g := range separate(kinds) {
+		if g.blank {
+			res.Blank = append(res.Blank, g.pages...)
+			continue
+		}
+		if g.sep {
+			res.Separators = append(res.Separators, g.pages...)
+			if len(res.Documents) > 0 && res.Documents[len(res.Documents)-1].Envelope == envelope {
+				envelope++
+			}
+			continue
+		}
+		doc := Document{Kind: g.kind, Confidence: g.score, Envelope: envelope}
+		es := 0.0
+		for _, i := range g.pages {
+			doc.Pages = append(doc.Pages, i+1)
+			es += kinds[i].langScore
+		}
+		doc.Language = "en"
+		if es > 0 {
+			doc.Language = "es"
+		}
+		docPages := make([]Page, len(g.pages))
+		for k, i := range g.pages {
+			docPages[k] = pages[i]
+		}
+		doc.Fields = extract(doc, docPages)
+		if doc.Kind == Supporting {
+			for _, pg := range docPages {
+				t := fold(pg.OCR.Text)
+				for _, cue := range certifiedThreat {
+					if strings.Contains(t, cue) {
+						doc.Urgent = true
+					}
+				}
+			}
+		}
+		res.Documents = append(res.Documents, doc)
+	}
+	validate(res.Documents, received)
+	return res
+}
+
+// group is a run of pages: a document, a blank page or a separator sheet.
+type group struct {
+	kind      Kind
+	score     float64
+	pages     []int // 0-based
+	formPages map[int]bool
+	blank     bool
+	sep       bool
+}
+
+// separate groups the pages. A separator sheet ends the document before it; blank pages
+// belong to nothing; a page that starts a document (a cover, a return sheet, a letter's
+// first page, a form page whose number the current form already has) starts one; a page
+// with nothing of its own continues the document before it.
+func separate(kinds []pageKind) []group {
+	var out []group
+	cur := -1 // index in out of the open document
+	for i, k := range kinds {
+		switch {
+		case k.sep:
+			out = append(out, group{sep: true, pages: []int{i}})
+			cur = -1
+			continue
+		case k.blank:
+			out = append(out, group{blank: true, pages: []int{i}})
+			continue
+		}
+		if cur >= 0 && continues(&out[cur], k) {
+			g := &out[cur]
+			g.pages = append(g.pages, i)
+			if g.kind == IMRForm && k.formPage > 0 {
+				g.formPages[k.formPage] = true
+			}
+			// A document first seen through a weak page takes a stronger page's kind.
+			if k.kind != "" && k.score > g.score && g.kind != IMRForm {
+				g.kind, g.score = k.kind, k.score
+			}
+			continue
+		}
+		kind, score := k.kind, k.score
+		if kind == "" {
+			kind, score = Supporting, 0.4
+		}
+		g := group{kind: kind, score: score, pages: []int{i}, formPages: map[int]bool{}}
+		if kind == IMRForm && k.formPage > 0 {
+			g.formPages[k.formPage] = true
+		}
+		out = append(out, g)
+		cur = len(out) - 1
+	}
+	// A form's pages in the order of their page numbers is how they are read; the contract
+	// lists pages of the input, so they stay sorted by position.
+	for i := range out {
+		sort.Ints(out[i].pages)
+	}
+	return out
+}
+
+// continues says whether page k belongs to the open document g.
+func continues(g *group, k pageKind) bool {
+	single := g.kind == FaxCover || g.kind == ReturnSheet || g.kind == AssistantForm
+	switch {
+	case k.kind == "":
+		return !single
+	case k.kind != g.kind:
+		// A letter's later page that reads like a record (or the reverse) stays with it
+		// when it says it is a later page.
+		if (g.kind == DenialLetter || g.kind == Supporting) && (k.kind == DenialLetter || k.kind == Supporting) && !k.start {
+			return true
+		}
+		return false
+	case single:
+		return false
+	case g.kind == IMRForm:
+		return k.formPage == 0 || !g.formPages[k.formPage]
+	default:
+		return !k.start
+	}
+}

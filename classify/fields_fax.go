@@ -1,0 +1,175 @@
+package classify
+
+import (
+	"image"
+	"regexp"
+	"strings"
+
+	"intake/ocr"
+)
+
+// The Help Center's own numbers: a cover's "To" side, never the sender's or the member's.
+var regulatorNumbers = map[string]bool{"9162555241": true, "8884662219": true, "8776889891": true}
+
+var faxLabels = []string{
+	"to", "to:", "from", "fax", "fax number", "recipient fax", "from fax", "sender fax", "to fax",
+	"phone", "callback phone", "sender phone", "telephone", "tel", "date", "pages", "total pages",
+	"no. of pages", "number of pages", "total no. of pages including cover", "re", "subject",
+	"regarding", "comments", "message", "notes / comments", "notes",
+}
+
+var firstNumberRE = regexp.MustCompile(`\d+`)
+
+func extractFaxCover(doc Document, pages []Page, fields map[string]Field) {
+	pg := pages[0]
+	p := pg.OCR
+	pageNo := doc.Pages[0]
+	set := func(key string, value any, conf float64, box image.Rectangle) {
+		if _, ok := fields[key]; ok {
+			return
+		}
+		fields[key] = newField(value, conf, pageNo, box, p)
+	}
+	ps := pairs(p, faxLabels, true)
+	rs := rows(p)
+	segs := segments(p, rs, 2.2)
+	for _, l := range ps {
+		if l.value == "" {
+			continue
+		}
+		switch l.label {
+		case "to", "to:":
+			set("fax.to", collapse(l.value), l.confidence, l.box)
+		case "from":
+			set("fax.from", collapse(l.value), l.confidence, l.box)
+		case "re", "subject", "regarding":
+			v, box, conf := continueValue(p, segs, l, faxLabels)
+			set("fax.subject", collapse(v), conf, box)
+		case "date":
+			if d, ok := parseDate(l.value); ok {
+				set("fax.date", d, l.confidence, l.box)
+			}
+		case "pages", "total pages", "no. of pages", "number of pages", "total no. of pages including cover":
+			if n := firstNumberRE.FindString(fixDigits(l.value)); n != "" && len(n) <= 3 {
+				set("fax.pages", strings.TrimLeft(n, "0"), l.confidence, l.box)
+			}
+		}
+	}
+	// Numbers: the label says whose; the Help Center's own numbers are the "To" side.
+	for _, l := range ps {
+		num, ok := parsePhone(l.value)
+		if !ok {
+			continue
+		}
+		label := l.label
+		switch {
+		case regulatorNumbers[num]:
+			if strings.Contains(label, "fax") {
+				set("fax.to_fax", num, l.confidence, l.box)
+			}
+		case label == "fax number" || label == "recipient fax" || label == "to fax":
+			set("fax.to_fax", num, l.confidence*0.9, l.box)
+		case strings.Contains(label, "fax"):
+			set("fax.from_fax", num, l.confidence, l.box)
+		case strings.Contains(label, "phone") || label == "tel" || label == "telephone":
+			set("fax.from_phone", num, l.confidence, l.box)
+		}
+	}
+	if _, ok := fields["fax.date"]; !ok {
+		// Many covers print the date alone near the top.
+		for _, l := range p.Lines {
+			if l.Norm.Y0 < headerBand || l.Norm.Y0 > 0.4 {
+				continue
+			}
+			if d, ok := parseDate(l.Text); ok {
+				set("fax.date", d, lineConfidence(p, l)*0.9, l.Box)
+				break
+			}
+		}
+	}
+	set("fax.urgent", urgentMarked(pg, rs), 0.9, image.Rectangle{})
+}
+
+// continueValue extends a label's value with the rows under it that start where it starts
+// and carry no label (a subject wrapped onto a second line).
+func continueValue(p *ocr.Page, segs []segment, l labelled, labels []string) (string, image.Rectangle, float64) {
+	v, box, conf := l.value, l.box, l.confidence
+	h := l.box.Dy()
+	for {
+		next := -1
+		for j, s := range segs {
+			d := s.box.Min.Y - box.Max.Y
+			if d < 0 || d > h || abs(s.box.Min.X-box.Min.X) > h {
+				continue
+			}
+			// A row that carries a label is the next field, not more of this one.
+			for _, o := range segs {
+				if o.row == s.row {
+					if lab, _ := labelIn(p, o, labels); lab != "" {
+						return v, box, conf
+					}
+				}
+			}
+			next = j
+			break
+		}
+		if next < 0 {
+			return v, box, conf
+		}
+		s := segs[next]
+		v += " " + s.text(p)
+		box = box.Union(s.box)
+		conf = min(conf, s.confidence(p))
+	}
+}
+
+// urgentMarked: a ticked box labelled Urgent, or URGENT printed on a line of its own (a
+// stamp, "*** URGENT ***").
+func urgentMarked(pg Page, rs []row) bool {
+	p := pg.OCR
+	for _, b := range pg.Boxes {
+		if !b.Checked {
+			continue
+		}
+		// The label is the first word right of the box on its row.
+		for _, w := range p.Words {
+			if w.Box.Min.X >= b.Rect.Max.X && w.Box.Min.X-b.Rect.Max.X < 3*b.Rect.Dx() &&
+				mid(w.Box) > b.Rect.Min.Y-b.Rect.Dy()/2 && mid(w.Box) < b.Rect.Max.Y+b.Rect.Dy()/2 {
+				if token(w.Text) == "urgent" {
+					return true
+				}
+			}
+		}
+	}
+	for _, r := range rs {
+		var b strings.Builder
+		for _, w := range r.words {
+			b.WriteString(token(p.Words[w].Text))
+		}
+		if b.String() == "urgent" || b.String() == "urgente" {
+			return true
+		}
+	}
+	return false
+}
+
+func lineConfidence(p *ocr.Page, l ocr.Line) float64 {
+	c := 1.0
+	for _, w := range l.Words {
+		c = min(c, p.Words[w].Confidence)
+	}
+	return c
+}
+
+// newField makes a field from a value read with OCR confidence conf at box on page.
+func newField(value any, conf float64, page int, box image.Rectangle, p *ocr.Page) Field {
+	f := Field{Value: value, Confidence: clamp(conf), Page: page}
+	if !box.Empty() && p != nil {
+		f.Box = ocr.Normalize(box, p.Width, p.Height)
+	}
+	f.NeedsReview = f.Confidence < reviewBelow
+	return f
+}
+
+// reviewBelow is the confidence under which a field goes to a person.
+const reviewBelow = 0.75

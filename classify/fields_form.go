@@ -1,0 +1,620 @@
+package classify
+
+import (
+	"image"
+	"sort"
+	"strings"
+
+	"intake/classify/omr"
+	"intake/ocr"
+)
+
+// The IMR Application/Complaint Form (DMHC 20-224) is the regulator's own form: it is read
+// from its printed captions, in both editions (Rev 09/25 prints each caption at the top of
+// a box with the value under it; Rev 01/20 types the value on a rule with the caption under
+// it) and both languages.
+
+// formText are the captions of the form's text fields, English and Spanish.
+var formText = []struct {
+	key    string
+	labels []string
+}{
+	{"patient.first_name", []string{"first name", "nombre"}},
+	{"patient.middle_initial", []string{"middle initial", "inicial del segundo nombre"}},
+	{"patient.last_name", []string{"last name", "apellido"}},
+	{"patient.dob", []string{"patient's date of birth (mm/dd/yyyy)", "fecha de nacimiento del paciente (mm/dd/aaaa)"}},
+	{"patient.guardian_name", []string{"name of parent or guardian if filing for minor child", "nombre del padre, madre o tutor si presenta la queja por un menor"}},
+	{"patient.street", []string{"street address", "direccion"}},
+	{"patient.city", []string{"city", "ciudad"}},
+	{"patient.state", []string{"state", "estado"}},
+	{"patient.zip", []string{"zip", "codigo postal"}},
+	{"patient.phone", []string{"primary phone #", "phone #", "numero de telefono", "telefono principal"}},
+	{"patient.phone2", []string{"secondary phone #", "telefono secundario"}},
+	{"patient.email", []string{"email address", "correo electronico"}},
+	{"plan.name", []string{"health plan name", "nombre del plan de salud"}},
+	{"plan.member_id", []string{"patient's membership #", "numero de afiliado del paciente"}},
+	{"plan.medical_group", []string{"medical group name (if enrolled in a medical group)", "nombre del grupo medico (si esta inscrito en un grupo medico)"}},
+	{"plan.employer", []string{"employer", "empleador"}},
+	{"signer_name", []string{"patient or parent name (print)", "nombre del paciente o padre/madre (letra de molde)"}},
+	{"primary_language", []string{"primary language spoken", "idioma principal"}},
+}
+
+// maxWidth bounds a field whose right neighbour's caption may be unreadable (the signer's
+// name, whose neighbour is the signature), in points.
+var maxWidth = map[string]float64{"signer_name": 200}
+
+// formQuestions are the yes/no questions: a distinctive part of each, both languages.
+var formQuestions = []struct {
+	key     string
+	phrases []string
+}{
+	{"patient.email_ok", []string{"sent to this email", "en este correo electronico"}},
+	{"wants_assistant", []string{"want someone to help you", "desea que alguien le ayude"}},
+	{"medi_cal", []string{"do you have medi-cal", "tiene medi-cal"}},
+	{"fair_hearing", []string{"state fair hearing", "audiencia estatal imparcial"}},
+	{"medicare", []string{"medicare or medicare advantage", "medicare o medicare advantage"}},
+	{"grievance_filed", []string{"filed a complaint or grievance", "presentado una queja o reclamo"}},
+	{"wants_reimbursement", []string{"want payment for a health care service", "desea que le paguen un servicio"}},
+	{"wants_future_services", []string{"pay for future services", "pague servicios futuros"}},
+	{"plan_denied", []string{"deny, delay or modify", "nego, retraso o modifico"}},
+	{"out_of_network", []string{"out-of-network providers", "proveedores fuera de la red"}},
+	{"wants_primary_language", []string{"communicate with you in your primary language", "comuniquemos con usted en su idioma"}},
+}
+
+// formLong are the free-text answers: the question (its start and its end, as it may wrap)
+// and the answer under it.
+var formLong = []struct {
+	key        string
+	start, end []string
+}{
+	{"reimbursement_services", []string{"list the dates of service", "anote las fechas del servicio"}, []string{"the provider's name:", "nombre del proveedor:"}},
+	{"condition", []string{"what is your medical condition", "cual es su condicion medica"}, []string{"doctor's diagnosis?", "diagnostico de su medico?"}},
+	{"treatment_requested", []string{"what medical treatment(s)/service(s)", "que tratamiento(s)/servicio(s)"}, []string{"are you asking for?", "esta solicitando?"}},
+	{"providers", []string{"names and phone numbers of your primary care", "nombres y numeros de telefono de su medico"}, []string{"for this condition:", "por esta condicion:"}},
+	{"problem", []string{"briefly describe the problem", "describa brevemente el problema"}, []string{"with your health plan:", "con su plan de salud:"}},
+}
+
+// formStops are what ends a free-text answer: the next question or section.
+var formStops = []string{
+	"what is your medical condition", "cual es su condicion medica", "what medical treatment", "que tratamiento",
+	"did your health plan deny", "su plan de salud nego", "names and phone numbers", "nombres y numeros de telefono",
+	"have you seen any out-of-network", "ha visto a proveedores", "briefly describe", "describa brevemente",
+	"medical release", "autorizacion para divulgar", "your health problem", "su problema de salud",
+	"i authorize any health care provider", "autorizo a cualquier proveedor", "do you want your health plan to pay",
+	"desea que su plan de salud pague", "imr application/complaint form", "formulario de queja/solicitud",
+	"page 1", "page 2", "page 3", "pagina 1", "pagina 2", "pagina 3", "please continue", "continue en la pagina",
+}
+
+var denialReasons = []struct {
+	value   string
+	phrases []string
+}{
+	{"not_medically_necessary", []string{"not medically necessary", "no es medicamente necesario"}},
+	{"experimental_investigational", []string{"experimental or investigational", "experimental o de investigacion"}},
+	{"not_emergency_urgent", []string{"not an emergency/urgent", "no es una emergencia/urgencia"}},
+	{"not_covered_benefit", []string{"not a covered benefit", "no es un beneficio cubierto"}},
+	{"other", []string{"other (explain):", "otra (explique):"}},
+}
+
+// formPage is one page of a form being read.
+type formPage struct {
+	pg     Page
+	v      *view
+	no     int  // page of the input, 1-based
+	old    bool // Rev 01/20: values over their captions
+	th     int  // text height, pixels
+	labels []formLabel
+}
+
+type formLabel struct {
+	key  string
+	box  image.Rectangle
+	next int // x where the next caption on the same caption row starts (the field's right edge)
+}
+
+func extractForm(doc Document, pages []Page, fields map[string]Field) {
+	fps := make([]*formPage, len(pages))
+	old := false
+	for k, pg := range pages {
+		if strings.Contains(fold(pg.OCR.Text), "rev 01/20") {
+			old = true
+		}
+		fps[k] = &formPage{pg: pg, v: newView(pg.OCR), no: doc.Pages[k], th: textHeight(pg.OCR)}
+	}
+	for _, fp := range fps {
+		fp.old = old
+		fp.findLabels()
+		fp.textFields(fields)
+		fp.questions(fields)
+		fp.gender(fields)
+		fp.reason(fields)
+		fp.longText(fields)
+		fp.signature(fields)
+	}
+}
+
+// formStopCaptions end a field on the caption row without being fields themselves.
+var formStopCaptions = []string{
+	"patient or parent signature", "firma del paciente o padre/madre", "date", "fecha", "gender:", "genero:",
+}
+
+// findLabels finds the captions of the text fields. A caption row is read left to right,
+// taking at each word the longest caption that starts there (captions of neighbouring
+// boxes can run together in one OCR line); a row counts only when captions make up most of
+// its words, so a value that contains a caption's word ("State of California") is not one.
+func (fp *formPage) findLabels() {
+	var caps []captionSpec
+	for _, f := range formText {
+		for _, l := range f.labels {
+			caps = append(caps, captionSpec{f.key, phraseTokens(l)})
+		}
+	}
+	for _, l := range formStopCaptions {
+		caps = append(caps, captionSpec{"", phraseTokens(l)})
+	}
+	fp.findCaptions(caps, 1, 0.5)
+}
+
+// captionSpec is a caption to look for: the key its value goes to ("" for a caption that
+// only bounds its neighbours) and its tokens.
+type captionSpec struct {
+	key  string
+	toks []string
+}
+
+// findCaptions finds rows made mostly of captions, at least minPerRow of them, and adds
+// them to fp.labels with their right edges.
+func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare float64) {
+	p := fp.pg.OCR
+	for _, r := range rows(p) {
+		var ws []int
+		for _, w := range r.words {
+			if token(p.Words[w].Text) != "" {
+				ws = append(ws, w)
+			}
+		}
+		var found []formLabel
+		used := 0
+		for i := 0; i < len(ws); {
+			best, bestN := -1, 0
+			for c, cp := range caps {
+				n := 0
+				for n < len(cp.toks) && i+n < len(ws) && similar(token(p.Words[ws[i+n]].Text), cp.toks[n]) {
+					n++
+				}
+				// Long captions may lose their last words (a misread "(mm/dd/yyyy)").
+				need := len(cp.toks)
+				if need > 3 {
+					need = max(3, (3*need+3)/4)
+				}
+				if n >= need && n > bestN {
+					best, bestN = c, n
+				}
+			}
+			if best < 0 {
+				i++
+				continue
+			}
+			box := p.Words[ws[i]].Box
+			for _, w := range ws[i : i+bestN] {
+				box = box.Union(p.Words[w].Box)
+			}
+			found = append(found, formLabel{key: caps[best].key, box: box})
+			used += bestN
+			i += bestN
+		}
+		if len(found) < minPerRow || float64(used) < minShare*float64(len(ws)) {
+			continue
+		}
+		fp.labels = append(fp.labels, found...)
+	}
+	// Each field's right edge is the next caption on its caption row.
+	for i := range fp.labels {
+		a := &fp.labels[i]
+		a.next = p.Width * 96 / 100
+		for j, b := range fp.labels {
+			if i != j && abs(mid(a.box)-mid(b.box)) < fp.th && b.box.Min.X > a.box.Min.X && b.box.Min.X < a.next {
+				a.next = b.box.Min.X
+			}
+		}
+	}
+}
+
+// valueOf returns the words typed in a caption's field.
+func (fp *formPage) valueOf(l formLabel) (string, image.Rectangle, float64, bool) {
+	p := fp.pg.OCR
+	h := fp.th
+	var lo, hi int
+	if fp.old {
+		lo, hi = l.box.Min.Y-int(2.6*float64(h)), l.box.Min.Y-h/5
+	} else {
+		lo, hi = l.box.Max.Y, l.box.Max.Y+int(2.4*float64(h))
+	}
+	var idx []int
+	for i, w := range p.Words {
+		m := mid(w.Box)
+		cx := (w.Box.Min.X + w.Box.Max.X) / 2
+		if m < lo || m > hi || cx < l.box.Min.X-h || cx > l.next-h/2 {
+			continue
+		}
+		if fp.isLabelWord(w.Box) || token(w.Text) == "" {
+			continue
+		}
+		idx = append(idx, i)
+	}
+	if len(idx) == 0 {
+		return "", image.Rectangle{}, 0, false
+	}
+	// The value is the row of words nearest the caption.
+	sort.Slice(idx, func(a, b int) bool { return p.Words[idx[a]].Box.Min.X < p.Words[idx[b]].Box.Min.X })
+	ref, bestD := 0, -1
+	for _, i := range idx {
+		d := abs(mid(p.Words[i].Box) - mid(l.box))
+		if bestD < 0 || d < bestD {
+			bestD, ref = d, mid(p.Words[i].Box)
+		}
+	}
+	// The words of that row, from the caption's left edge, up to a gap wider than a field's
+	// inner margin (what follows is another field printed on the value's line).
+	var row []int
+	for _, i := range idx {
+		if abs(mid(p.Words[i].Box)-ref) <= h*2/3 {
+			row = append(row, i)
+		}
+	}
+	for k := 1; k < len(row); k++ {
+		if p.Words[row[k]].Box.Min.X-p.Words[row[k-1]].Box.Max.X > 3*h {
+			row = row[:k]
+			break
+		}
+	}
+	var b strings.Builder
+	box := image.Rectangle{}
+	conf := 1.0
+	for _, i := range row {
+		w := p.Words[i]
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w.Text)
+		if box.Empty() {
+			box = w.Box
+		} else {
+			box = box.Union(w.Box)
+		}
+		conf = min(conf, w.Confidence)
+	}
+	v := strings.TrimFunc(b.String(), func(r rune) bool { return strings.ContainsRune(" |_:;,'`~-=", r) })
+	return v, box, conf, v != ""
+}
+
+func (fp *formPage) isLabelWord(b image.Rectangle) bool {
+	for _, l := range fp.labels {
+		if b.Overlaps(l.box) {
+			return true
+		}
+	}
+	return false
+}
+
+func (fp *formPage) set(fields map[string]Field, key string, value any, conf float64, box image.Rectangle) {
+	if old, ok := fields[key]; ok && old.Confidence >= conf {
+		return
+	}
+	fields[key] = newField(value, conf, fp.no, box, fp.pg.OCR)
+}
+
+func (fp *formPage) textFields(fields map[string]Field) {
+	for _, l := range fp.labels {
+		if l.key == "" {
+			continue
+		}
+		if w, ok := maxWidth[l.key]; ok {
+			l.next = min(l.next, l.box.Min.X+int(w*fp.pg.OCR.DPI/72))
+		}
+		v, box, conf, ok := fp.valueOf(l)
+		if !ok {
+			continue
+		}
+		var value any = collapse(v)
+		switch l.key {
+		case "patient.dob":
+			d, ok := parseDate(v)
+			if !ok {
+				continue
+			}
+			value = d
+		case "patient.phone", "patient.phone2":
+			n, ok := parsePhone(v)
+			if !ok {
+				continue
+			}
+			value = n
+		case "patient.zip":
+			z, ok := parseZip(v)
+			if !ok {
+				continue
+			}
+			value = z
+		case "patient.state":
+			s, ok := parseState(v)
+			if !ok {
+				continue
+			}
+			value = s
+		case "patient.email":
+			e, ok := parseEmail(v)
+			if !ok {
+				continue
+			}
+			value = e
+		case "patient.middle_initial":
+			value = strings.TrimRight(collapse(v), ".")
+		case "plan.member_id":
+			value = strings.ReplaceAll(collapse(v), " ", "")
+		}
+		fp.set(fields, l.key, value, conf, box)
+	}
+}
+
+// boxesNear returns the checkboxes whose middle is within the vertical band, right of x.
+func (fp *formPage) boxesNear(y0, y1, x int) []omr.Box {
+	var out []omr.Box
+	for _, b := range fp.pg.Boxes {
+		m := mid(b.Rect)
+		if m >= y0 && m <= y1 && b.Rect.Min.X >= x {
+			out = append(out, b)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Rect.Min.X < out[j].Rect.Min.X })
+	return out
+}
+
+func (fp *formPage) questions(fields map[string]Field) {
+	p := fp.pg.OCR
+	h := fp.th
+	for _, q := range formQuestions {
+		m, ok := fp.v.findAny(q.phrases...)
+		if !ok {
+			continue
+		}
+		line := p.Lines[m.line]
+		// The Yes and No boxes sit at the right end of the question's first line, which
+		// may be the line the phrase is on or one above.
+		var pair []omr.Box
+		for _, band := range [][2]int{{line.Box.Min.Y - h/2, line.Box.Max.Y + h/2}, {line.Box.Min.Y - 2*h, line.Box.Max.Y}} {
+			pair = fp.boxesNear(band[0], band[1], p.Width/2)
+			if len(pair) >= 2 {
+				break
+			}
+		}
+		if len(pair) < 2 {
+			continue
+		}
+		yes, no := pair[len(pair)-2], pair[len(pair)-1]
+		conf := min(yes.Confidence, no.Confidence)
+		switch {
+		case yes.Checked && !no.Checked:
+			fp.set(fields, q.key, true, conf, yes.Rect)
+		case no.Checked && !yes.Checked:
+			fp.set(fields, q.key, false, conf, no.Rect)
+		case yes.Checked && no.Checked:
+			// Both ticked: the fuller one, for a person to confirm.
+			fp.set(fields, q.key, yes.Fill > no.Fill, 0.4, yes.Rect.Union(no.Rect))
+		}
+	}
+}
+
+func (fp *formPage) gender(fields map[string]Field) {
+	m, ok := fp.v.findAny("gender:", "genero:")
+	if !ok {
+		return
+	}
+	p := fp.pg.OCR
+	h := fp.th
+	b := m.box
+	for _, bx := range fp.boxesNear(b.Min.Y-h, b.Max.Y+h, b.Max.X) {
+		if !bx.Checked {
+			continue
+		}
+		// The option's word is right of its box.
+		for _, w := range p.Words {
+			if w.Box.Min.X > bx.Rect.Max.X && w.Box.Min.X-bx.Rect.Max.X < 2*h && abs(mid(w.Box)-mid(bx.Rect)) < h {
+				switch token(w.Text) {
+				case "male", "masculino":
+					fp.set(fields, "patient.gender", "male", bx.Confidence*w.Confidence, bx.Rect)
+				case "female", "femenino":
+					fp.set(fields, "patient.gender", "female", bx.Confidence*w.Confidence, bx.Rect)
+				case "other", "otro", "something":
+					fp.set(fields, "patient.gender", "other", bx.Confidence*w.Confidence, bx.Rect)
+				}
+				break
+			}
+		}
+	}
+}
+
+func (fp *formPage) reason(fields map[string]Field) {
+	h := fp.th
+	var ticked []struct {
+		value string
+		box   omr.Box
+	}
+	for _, r := range denialReasons {
+		m, ok := fp.v.findAny(r.phrases...)
+		if !ok {
+			continue
+		}
+		// The box just left of the reason's words.
+		for _, bx := range fp.pg.Boxes {
+			if bx.Rect.Max.X <= m.box.Min.X && m.box.Min.X-bx.Rect.Max.X < 3*h && abs(mid(bx.Rect)-mid(m.box)) < h {
+				if bx.Checked {
+					ticked = append(ticked, struct {
+						value string
+						box   omr.Box
+					}{r.value, bx})
+				}
+				break
+			}
+		}
+	}
+	switch len(ticked) {
+	case 0:
+	case 1:
+		fp.set(fields, "denial_reason", ticked[0].value, ticked[0].box.Confidence, ticked[0].box.Rect)
+	default:
+		fp.set(fields, "denial_reason", ticked[0].value, 0.4, ticked[0].box.Rect)
+	}
+}
+
+func (fp *formPage) longText(fields map[string]Field) {
+	p := fp.pg.OCR
+	for _, lt := range formLong {
+		start, ok := fp.v.findAny(lt.start...)
+		if !ok {
+			continue
+		}
+		// The question's last line.
+		endY := p.Lines[start.line].Box.Max.Y
+		for _, e := range lt.end {
+			for _, m := range fp.v.find(e) {
+				if m.line >= start.line && m.line <= start.line+3 {
+					endY = max(endY, p.Lines[m.line].Box.Max.Y)
+				}
+			}
+		}
+		// Up to the next question or section.
+		stopY := p.Height
+		stops := append([]string(nil), formStops...)
+		for _, o := range formLong {
+			if o.key != lt.key {
+				stops = append(stops, o.start...)
+			}
+		}
+		for _, q := range formQuestions {
+			stops = append(stops, q.phrases...)
+		}
+		for _, r := range denialReasons {
+			stops = append(stops, r.phrases...)
+		}
+		for _, s := range stops {
+			for _, m := range fp.v.find(s) {
+				// Printed questions and options start their line (after a box's glyph);
+				// the same words inside the answer do not end it.
+				if m.first > 1 || m.first == 1 && len([]rune(p.Words[p.Lines[m.line].Words[0]].Text)) > 2 {
+					continue
+				}
+				y := p.Lines[m.line].Box.Min.Y
+				if y > endY+fp.th/2 && y < stopY {
+					stopY = y
+				}
+			}
+		}
+		var parts []string
+		var box image.Rectangle
+		conf := 1.0
+		for _, l := range p.Lines {
+			if mid(l.Box) <= endY || mid(l.Box) >= stopY {
+				continue
+			}
+			t := cleanLine(p, l)
+			if t == "" {
+				continue
+			}
+			parts = append(parts, t)
+			if box.Empty() {
+				box = l.Box
+			} else {
+				box = box.Union(l.Box)
+			}
+			conf = min(conf, lineConfidence(p, l))
+		}
+		text := collapse(strings.Join(parts, " "))
+		if text == "" {
+			continue
+		}
+		fp.set(fields, lt.key, text, conf, box)
+	}
+}
+
+// cleanLine is a line's text without what OCR reads in the rules and box edges of a form:
+// bars, underscores and stray single letters of low confidence.
+func cleanLine(p *ocr.Page, l ocr.Line) string {
+	var ws []string
+	for _, i := range l.Words {
+		w := p.Words[i]
+		t := strings.ReplaceAll(w.Text, "_", " ")
+		if token(t) == "" {
+			if strings.ContainsAny(t, "|_[]") || w.Confidence < 0.6 {
+				continue
+			}
+		}
+		if (t == "l" || t == "I" || t == "i") && w.Confidence < 0.6 {
+			continue
+		}
+		ws = append(ws, t)
+	}
+	return collapse(strings.Join(ws, " "))
+}
+
+// signatureInk is the share of dark pixels above which a signature area is signed.
+const signatureInk = 0.015
+
+func (fp *formPage) signature(fields map[string]Field) {
+	// The signature box: measured beside its caption when OCR found it, else beside the
+	// signer's printed name (the caption is often crossed out by the signature itself).
+	order := []string{"signature-right", "signer-right"}
+	if fp.old {
+		order = []string{"signature-above", "signer-above"}
+	}
+	for _, want := range order {
+		found := false
+		for _, m := range fp.pg.Marks {
+			if m.Label != want {
+				continue
+			}
+			signed, conf := inkDecision(m.Ink)
+			if old, ok := fields["signed"]; !ok || conf > old.Confidence {
+				fields["signed"] = Field{Value: signed, Confidence: conf, Page: fp.no, Box: m.Area, NeedsReview: conf < reviewBelow}
+			}
+			found = true
+		}
+		if found {
+			break
+		}
+	}
+	// The date beside the signature: the "Date" caption on the signer's caption row.
+	var signer *formLabel
+	for i := range fp.labels {
+		if fp.labels[i].key == "signer_name" {
+			signer = &fp.labels[i]
+		}
+	}
+	if signer == nil {
+		return
+	}
+	p := fp.pg.OCR
+	for _, l := range fp.v.find("date") {
+		fp.dateBeside(fields, l, signer)
+	}
+	for _, l := range fp.v.find("fecha") {
+		fp.dateBeside(fields, l, signer)
+	}
+	_ = p
+}
+
+func (fp *formPage) dateBeside(fields map[string]Field, m match, signer *formLabel) {
+	if abs(mid(m.box)-mid(signer.box)) > fp.th || m.box.Min.X < signer.box.Max.X {
+		return
+	}
+	l := formLabel{key: "signed_date", box: m.box, next: fp.pg.OCR.Width * 96 / 100}
+	v, box, conf, ok := fp.valueOf(l)
+	if !ok {
+		return
+	}
+	if d, ok := parseDate(v); ok {
+		fp.set(fields, "signed_date", d, conf, box)
+	}
+}
+
+var _ = ocr.Box{}

@@ -1,0 +1,521 @@
+package classify
+
+import (
+	"image"
+	"regexp"
+	"strings"
+
+	"intake/ocr"
+)
+
+// A plan's letter is read without templates: labels that any plan uses for the member's
+// details, the date and letterhead at the top, and the wording of the decision.
+
+var letterLabels = map[string][]string{
+	"member.name": {"member", "member:", "member name", "patient", "patient name", "enrollee", "enrollee name",
+		"subscriber", "miembro", "nombre del miembro", "paciente", "afiliado"},
+	"member.id": {"member id", "member id (cin)", "member #", "member number", "id", "id #", "subscriber id",
+		"plan id", "plan id #", "id number", "subscriber #", "subscriber number", "health plan id",
+		"enrollee id", "n.o de miembro", "n.o de miembro (cin)", "no. de miembro", "numero de miembro", "n.º de miembro",
+		"n. de miembro", "de miembro", "identificacion de miembro"},
+	"member.dob": {"date of birth", "dob", "birth date", "fecha de nacimiento"},
+	"reference_number": {"reference no", "reference no.", "reference #", "reference", "ref", "ref #", "ref.",
+		"auth #", "authorization #", "authorization number", "case #", "case number", "grievance #", "appeal #",
+		"claim #", "n.o de referencia", "n.º de referencia", "referencia", "numero de referencia", "de referencia"},
+	"service": {"service", "services", "service requested", "service requested (code)", "requested service", "servicio", "servicio solicitado",
+		"item or service", "medication", "treatment"},
+	"requesting_provider": {"provider", "requesting provider", "requesting physician", "requested by",
+		"ordering provider", "treating provider", "proveedor", "proveedor solicitante", "physician"},
+	"plan.name":   {"health plan", "plan", "plan de salud"},
+	"":            {"date received", "decision", "received", "fecha de recepcion", "decision", "status"},
+	"letter.date": {"date", "fecha", "date of notice", "notice date", "letter date"},
+}
+
+// allLetterLabels is every label, for telling a label from a value.
+var allLetterLabels = func() []string {
+	var out []string
+	for _, ls := range letterLabels {
+		out = append(out, ls...)
+	}
+	return out
+}()
+
+var (
+	codeSuffixRE   = regexp.MustCompile(`(?i)\s*\((?:cpt|hcpcs|ndc|icd-10|rev|cpt/hcpcs)[^)]*\)?\s*$`)
+	memberIDRE     = regexp.MustCompile(`\b[A-Z§$]{0,4}[0-9OSIl][0-9A-Z]{5,15}\b`)
+	reviewerRE     = regexp.MustCompile(`((?:[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|M\.D\.|DO|D\.O\.|PharmD|DDS|PhD))|(?:Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}))`)
+	refRE          = regexp.MustCompile(`(?i)\b(?:reference|ref|case|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
+	memberIDTextRE = regexp.MustCompile(`(?i)(?:member id|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado)\s*(?:\(cin\))?\s*[:#]?\s*\n?\s*([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15})`)
+	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|approve|aprobar)\s+([^.;:()]{3,120}?)\s*\((?:CPT|HCPCS|NDC)`)
+	dobRE          = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
+	providerRE     = regexp.MustCompile(`(?i)(?:requested by|request from|submitted by|sent by|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
+)
+
+func extractLetter(doc Document, pages []Page, fields map[string]Field) {
+	p1 := pages[0].OCR
+	pageNo := doc.Pages[0]
+	set := func(key string, value any, conf float64, box image.Rectangle, p *ocr.Page, no int) {
+		if _, ok := fields[key]; ok {
+			return
+		}
+		fields[key] = newField(value, conf, no, box, p)
+	}
+
+	// Labelled details, on the first page (a later page repeats the name and id). The plan's
+	// name is taken from a caption table only: "Health Plan" alone is also a letterhead line.
+	var labels []string
+	for k, ls := range letterLabels {
+		if k != "plan.name" {
+			labels = append(labels, ls...)
+		}
+	}
+	rs := rows(p1)
+	segs := segments(p1, rs, 2.2)
+	for _, l := range pairs(p1, labels, true) {
+		v := strings.TrimSpace(strings.Trim(l.value, ".:;,-=_ "))
+		if v == "" {
+			continue
+		}
+		key := letterKey(l.label)
+		switch key {
+		case "plan.name":
+			if hasDigit(v) || len(strings.Fields(v)) > 8 {
+				continue
+			}
+			set(key, collapse(v), l.confidence, l.box, p1, pageNo)
+		case "member.name":
+			if !personName(v) {
+				continue // "Member Services 1-800-...", "MEMBER APPEALS AND GRIEVANCES"
+			}
+			set(key, collapse(v), l.confidence, l.box, p1, pageNo)
+		case "member.id":
+			if id, ok := memberID(v); ok {
+				set(key, id, l.confidence*idCertainty(v), l.box, p1, pageNo)
+			}
+		case "member.dob":
+			if d, ok := parseDate(v); ok {
+				set(key, d, l.confidence, l.box, p1, pageNo)
+			}
+		case "reference_number":
+			if f := strings.Fields(v); len(f) > 0 && referenceShape(f[0]) {
+				set(key, strings.Trim(f[0], ".,;"), l.confidence, l.box, p1, pageNo)
+			}
+		case "service":
+			full, box, conf := continueValue(p1, segs, l, allLetterLabels)
+			full = codeSuffixRE.ReplaceAllString(strings.TrimSpace(strings.Trim(full, ".:;,-=_ ")), "")
+			set(key, collapse(full), conf, box, p1, pageNo)
+		case "requesting_provider":
+			if hasDigit(v) {
+				continue
+			}
+			set(key, collapse(strings.ReplaceAll(v, "Dr,", "Dr.")), l.confidence, l.box, p1, pageNo)
+		case "letter.date":
+			if d, ok := parseDate(v); ok {
+				set(key, d, l.confidence, l.box, p1, pageNo)
+			}
+		}
+	}
+
+	// A table of captions over values ("Member Name  Member ID  DOB" over the values).
+	fp := &formPage{pg: pages[0], v: newView(p1), no: pageNo, th: textHeight(p1)}
+	fp.findCaptions(letterCaptions(), 2, 0.75)
+	for _, l := range fp.labels {
+		if l.key == "" {
+			continue
+		}
+		v, box, conf, ok := fp.valueOf(l)
+		if !ok {
+			continue
+		}
+		switch l.key {
+		case "member.name":
+			if personName(v) {
+				set(l.key, collapse(v), conf, box, p1, pageNo)
+			}
+		case "member.id":
+			if id, ok := memberID(v); ok {
+				set(l.key, id, conf*idCertainty(v), box, p1, pageNo)
+			}
+		case "member.dob", "letter.date":
+			if d, ok := parseDate(v); ok {
+				set(l.key, d, conf, box, p1, pageNo)
+			}
+		case "reference_number":
+			if f := strings.Fields(v); len(f) > 0 && referenceShape(f[0]) {
+				set(l.key, strings.Trim(f[0], ".,;"), conf, box, p1, pageNo)
+			}
+		case "service":
+			set(l.key, collapse(codeSuffixRE.ReplaceAllString(v, "")), conf, box, p1, pageNo)
+		default:
+			if !hasDigit(v) {
+				set(l.key, collapse(v), conf, box, p1, pageNo)
+			}
+		}
+	}
+
+	// Details written in a sentence or after "RE:" ("RE: Ana Diaz, DOB 01/02/1990; Case A-1").
+	top := topLines(p1, 0.55)
+	if _, ok := fields["reference_number"]; !ok {
+		if m := refRE.FindStringSubmatch(top); m != nil && referenceShape(m[1]) {
+			set("reference_number", strings.Trim(m[1], ".,;-"), 0.8, image.Rectangle{}, p1, pageNo)
+		}
+	}
+	if _, ok := fields["service"]; !ok {
+		// The service named in a sentence, before its procedure code.
+		if m := serviceRE.FindStringSubmatch(letterBody(pages[:1])); m != nil {
+			set("service", collapse(m[1]), 0.6, image.Rectangle{}, p1, pageNo)
+		}
+	}
+	if _, ok := fields["member.id"]; !ok {
+		if m := memberIDTextRE.FindStringSubmatch(fold(top)); m != nil {
+			if id, ok := memberID(m[1]); ok {
+				set("member.id", id, 0.8*idCertainty(m[1]), image.Rectangle{}, p1, pageNo)
+			}
+		}
+	}
+	if _, ok := fields["member.dob"]; !ok {
+		if loc := dobRE.FindStringIndex(top); loc != nil {
+			if d, at, ok := findDate(top[loc[1]:]); ok && at < 3 {
+				set("member.dob", d, 0.8, image.Rectangle{}, p1, pageNo)
+			}
+		}
+	}
+	if _, ok := fields["member.name"]; !ok {
+		for _, l := range p1.Lines {
+			t := strings.TrimSpace(l.Text)
+			if !strings.HasPrefix(fold(t), "re:") {
+				continue
+			}
+			name := strings.TrimSpace(t[3:])
+			if k := strings.IndexAny(name, ",;|"); k > 0 {
+				name = name[:k]
+			}
+			if personName(name) {
+				set("member.name", collapse(name), lineConfidence(p1, l)*0.9, l.Box, p1, pageNo)
+			}
+			break
+		}
+	}
+
+	// The date: alone on a line near the top.
+	if _, ok := fields["letter.date"]; !ok {
+		for _, l := range p1.Lines {
+			if l.Norm.Y0 < headerBand || l.Norm.Y0 > 0.45 {
+				continue
+			}
+			t := fold(l.Text)
+			if strings.Contains(t, "birth") || strings.Contains(t, "nacimiento") || strings.Contains(t, "dob") {
+				continue
+			}
+			if d, at, ok := findDate(l.Text); ok && at < 3 {
+				set("letter.date", d, lineConfidence(p1, l), l.Box, p1, pageNo)
+				break
+			}
+		}
+	}
+
+	// The letterhead: the first line of the page that names an organisation.
+	if s, box, conf, ok := letterhead(p1); ok {
+		set("letter.sender", s, conf, box, p1, pageNo)
+		if looksLikePlan(s) {
+			set("plan.name", s, conf*0.95, box, p1, pageNo)
+		}
+	}
+
+	// The body: decision, reason, criteria, reviewer, the IMR notice.
+	body := letterBody(pages)
+	decisionText := withoutNotice(body)
+	if d := decisionOf(decisionText); d != "" {
+		set("decision", d, 0.85, image.Rectangle{}, nil, pageNo)
+	}
+	set("reason", reasonOf(decisionText), 0.8, image.Rectangle{}, nil, pageNo)
+	if c, ok := criteriaOf(decisionText); ok {
+		set("criteria", c, 0.8, image.Rectangle{}, nil, pageNo)
+	}
+	if r, ok := reviewerOf(decisionText); ok {
+		set("reviewer", r, 0.8, image.Rectangle{}, nil, pageNo)
+	}
+	if _, ok := fields["requesting_provider"]; !ok {
+		if m := providerRE.FindStringSubmatch(decisionText); m != nil {
+			set("requesting_provider", collapse(m[1]), 0.75, image.Rectangle{}, nil, pageNo)
+		}
+	}
+	f := fold(body)
+	notice := (strings.Contains(f, "independent medical review") || strings.Contains(f, "revision medica independiente")) &&
+		(strings.Contains(f, "department of managed health care") || strings.Contains(f, "departamento de atencion medica administrada") ||
+			strings.Contains(f, "888-466-2219"))
+	set("imr_notice", notice, 0.9, image.Rectangle{}, nil, pageNo)
+}
+
+// letterCaptions are the letter labels as captions of a table, by key.
+func letterCaptions() []captionSpec {
+	var out []captionSpec
+	for k, ls := range letterLabels {
+		for _, l := range ls {
+			if len(phraseTokens(l)) >= 1 {
+				out = append(out, captionSpec{k, phraseTokens(l)})
+			}
+		}
+	}
+	return out
+}
+
+// topLines is the folded-free text of the lines in the top share of the page.
+func topLines(p *ocr.Page, share float64) string {
+	var b strings.Builder
+	for _, l := range p.Lines {
+		if l.Norm.Y0 < headerBand || l.Norm.Y0 > share {
+			continue
+		}
+		b.WriteString(l.Text)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+var notNameWords = wordSet("appeals grievances grievance services service department relations member miembro servicios unit plan health group medical center management utilization notice date")
+
+// personName: two to five words of letters, none a word of an office or a form.
+func personName(v string) bool {
+	f := strings.Fields(v)
+	if len(f) < 2 || len(f) > 5 || hasDigit(v) {
+		return false
+	}
+	for _, w := range f {
+		if notNameWords[strings.Trim(fold(w), ".,:;")] {
+			return false
+		}
+	}
+	return true
+}
+
+func letterKey(label string) string {
+	for k, ls := range letterLabels {
+		for _, l := range ls {
+			if l == label {
+				return k
+			}
+		}
+	}
+	return ""
+}
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// referenceShape: a reference number has at least five characters, three of them digits.
+func referenceShape(s string) bool {
+	s = strings.Trim(s, ".,;:")
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return len(s) >= 5 && n >= 3
+}
+
+// memberID reads a member id: letters and digits, with the symbols OCR reads for an S.
+func memberID(v string) (string, bool) {
+	v = strings.NewReplacer("§", "S", "$", "S").Replace(strings.ToUpper(v))
+	m := memberIDRE.FindString(v)
+	if m == "" || !hasDigit(m) {
+		return "", false
+	}
+	return m, true
+}
+
+// idCertainty lowers the confidence of an id with characters OCR confuses.
+func idCertainty(v string) float64 {
+	if strings.ContainsAny(v, "§$") {
+		return 0.7
+	}
+	return 1
+}
+
+var orgWords = wordSet("plan health care inc inc. group medical ipa network partners associates services insurance company corporation blue cross shield kaiser foundation hmo llc physicians")
+
+// letterhead finds the organisation's name at the top of the first page.
+func letterhead(p *ocr.Page) (string, image.Rectangle, float64, bool) {
+	for i, l := range p.Lines {
+		if l.Norm.Y0 < headerBand || l.Norm.Y0 > 0.2 {
+			continue
+		}
+		t := strings.TrimSpace(l.Text)
+		if len(t) < 4 {
+			continue
+		}
+		// "LAKESHORE BLUE HEALTH PLAN DATE: 08/01/2026", "Sunrise Medical Group Phone: (559) ...":
+		// the name before the label.
+		for _, lab := range []string{" date:", " phone:", " phone ", " tel:", " tel ", " fax:", " telefono"} {
+			if k := strings.Index(fold(t), lab); k > 0 {
+				t = strings.TrimSpace(t[:k])
+			}
+		}
+		words := strings.Fields(t)
+		if len(words) < 2 && i+1 < len(p.Lines) || hasDigit(t) {
+			continue
+		}
+		name, box, conf := t, l.Box, lineConfidence(p, l)
+		// A name broken over two lines ("Lakeshore Blue" / "Health Plan", "Bay Harbor Health" / "Plan").
+		if i+1 < len(p.Lines) {
+			n := p.Lines[i+1]
+			if abs(n.Box.Min.X-l.Box.Min.X) < l.Box.Dy() && n.Box.Min.Y-l.Box.Max.Y < l.Box.Dy() && !hasDigit(n.Text) && allOrg(n.Text) {
+				name += " " + strings.TrimSpace(n.Text)
+				box = box.Union(n.Box)
+				conf = min(conf, lineConfidence(p, n))
+			}
+		}
+		if !looksLikeOrg(name) {
+			continue
+		}
+		return collapse(name), box, conf, true
+	}
+	return "", image.Rectangle{}, 0, false
+}
+
+// allOrg: a short line of organisation words only ("Health Plan", "Plan").
+func allOrg(s string) bool {
+	f := strings.Fields(fold(s))
+	if len(f) == 0 || len(f) > 3 {
+		return false
+	}
+	for _, w := range f {
+		if !orgWords[strings.Trim(w, ".,")] {
+			return false
+		}
+	}
+	return true
+}
+
+func looksLikeOrg(s string) bool {
+	for _, w := range strings.Fields(fold(s)) {
+		if orgWords[strings.Trim(w, ".,")] {
+			return true
+		}
+	}
+	return false
+}
+
+func looksLikePlan(s string) bool {
+	f := fold(s)
+	return strings.Contains(f, "plan") || strings.Contains(f, "health") && !strings.Contains(f, "medical group") && !strings.Contains(f, "ipa")
+}
+
+// letterBody is the letter's text, lines joined, without fax header lines.
+func letterBody(pages []Page) string {
+	var b strings.Builder
+	for _, pg := range pages {
+		for _, l := range pg.OCR.Lines {
+			if l.Norm.Y1 < headerBand+0.01 && l.Norm.Y0 < headerBand {
+				continue
+			}
+			t := strings.TrimSpace(l.Text)
+			if strings.HasSuffix(t, "-") && !strings.HasSuffix(t, " -") {
+				b.WriteString(t)
+				continue
+			}
+			b.WriteString(t)
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+var sentenceRE = regexp.MustCompile(`[^.!?]+[.!?]?`)
+
+// withoutNotice drops the sentences of the regulator's notice (the IMR rights every letter
+// carries), which name every kind of reason and so must not be read as this letter's.
+func withoutNotice(body string) string {
+	var b strings.Builder
+	for _, s := range sentenceRE.FindAllString(body, -1) {
+		f := fold(s)
+		if strings.Contains(f, "imr") || strings.Contains(f, "independent medical review") || strings.Contains(f, "revision medica independiente") ||
+			strings.Contains(f, "department of managed health care") || strings.Contains(f, "departamento de atencion medica") ||
+			strings.Contains(f, "the department") || strings.Contains(f, "el departamento") {
+			continue
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+func decisionOf(text string) string {
+	f := fold(text)
+	has := func(ps ...string) bool {
+		for _, p := range ps {
+			if strings.Contains(f, p) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("upheld", "uphold", "is upheld", "se mantiene", "queda confirmada", "ha sido confirmada", "sigue negad"):
+		return "upheld"
+	case has("has been modified", "have modified", "modified this request", "ha sido modificad", "hemos modificado", "modificamos", "what we approved", "lo que aprobamos"):
+		return "modified"
+	case has("is delayed", "delayed because", "need more time", "extend the time", "esta retrasad", "se ha retrasado", "necesitamos mas tiempo", "retrasamos"):
+		return "delayed"
+	case has("denied", "deny", "not approved", "denial", "unable to approve", "cannot approve", "not able to approve",
+		"negad", "negamos", "negar", "no aprobad", "denegad", "no podemos aprobar"):
+		return "denied"
+	case has("approved", "aprobad"):
+		return "approved"
+	}
+	return ""
+}
+
+func reasonOf(text string) string {
+	f := fold(text)
+	score := map[string]int{}
+	for reason, ps := range map[string][]string{
+		"experimental_investigational": {"experimental", "investigational", "investigacion", "not proven", "unproven"},
+		"not_covered":                  {"not a covered benefit", "not covered", "excluded", "exclusion", "no es un beneficio cubierto", "no esta cubiert", "no cubre", "not a benefit"},
+		"not_emergency_urgent":         {"not an emergency", "was not an emergency", "not urgent", "no era una emergencia", "no fue una emergencia", "not emergent", "non-emergency"},
+		"medical_necessity":            {"not medically necessary", "not show that this service is medically necessary", "medical necessity", "no es medicamente necesari", "sea medicamente necesari", "lower level of care", "medically necessary for you"},
+	} {
+		for _, p := range ps {
+			if strings.Contains(f, p) {
+				score[reason]++
+			}
+		}
+	}
+	best, bestN := "other", 0
+	for _, r := range []string{"experimental_investigational", "not_emergency_urgent", "not_covered", "medical_necessity"} {
+		if score[r] > bestN {
+			best, bestN = r, score[r]
+		}
+	}
+	return best
+}
+
+var criteriaREs = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)guidelines? used to (?:review|make) (?:this|your) (?:request|decision) (?:was|were|is) (.+?)\.(?:\s|$)`),
+	regexp.MustCompile(`(?i)siguientes criterios:\s*(.+?)\.(?:\s|$)`),
+	regexp.MustCompile(`(?i)criteria (?:applied|used):\s*(.+?)\.(?:\s|$)`),
+	regexp.MustCompile(`(?i)(?:based|basada?) (?:on|en) (?:the )?(.+?(?:Guidelines?|Criteria|Policy [A-Z0-9-]+))`),
+}
+
+func criteriaOf(text string) (string, bool) {
+	for _, re := range criteriaREs {
+		if m := re.FindStringSubmatch(text); m != nil {
+			c := strings.TrimSpace(m[1])
+			if len(c) > 3 && len(c) < 120 {
+				return collapse(c), true
+			}
+		}
+	}
+	return "", false
+}
+
+var reviewerContextRE = regexp.MustCompile(`(?i)(?:reviewed by|made by|reviewing physician,?|physician reviewer:?|tomada por|revisad[ao] por|medical director,?|reviewer:?)\s*`)
+
+func reviewerOf(text string) (string, bool) {
+	for _, loc := range reviewerContextRE.FindAllStringIndex(text, -1) {
+		rest := text[loc[1]:]
+		if m := reviewerRE.FindStringSubmatchIndex(rest); m != nil && m[0] < 4 {
+			return collapse(rest[m[2]:m[3]]), true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,196 @@
+package classify
+
+import (
+	"image"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"intake/ocr"
+)
+
+// fold lower-cases s and removes accents, so "Género" and "genero" compare equal.
+func fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	// "N.º" and "N.°" (number) read alike.
+	return strings.NewReplacer("º", "o", "°", "o").Replace(strings.ToLower(out))
+}
+
+// token is a word folded for comparison: punctuation trimmed from both ends.
+func token(s string) string {
+	return strings.TrimFunc(fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// phraseTokens splits a phrase into tokens, dropping those that are only punctuation.
+func phraseTokens(s string) []string {
+	var out []string
+	for _, f := range strings.Fields(s) {
+		if t := token(f); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// similar says whether an OCR'd token a matches the expected token b, allowing the odd
+// misread letter in longer words.
+func similar(a, b string) bool {
+	if a == b {
+		return true
+	}
+	n := len([]rune(b))
+	switch {
+	case n >= 8:
+		return editDistance(a, b) <= 2
+	case n >= 4:
+		return editDistance(a, b) <= 1
+	case n == 3:
+		// "de!" read for "del": the first two letters right and one letter off.
+		ra := []rune(a)
+		return len(ra) >= 2 && string(ra[:2]) == string([]rune(b)[:2]) && editDistance(a, b) <= 1
+	}
+	return false
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) == 0 {
+		return len(rb)
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			c := prev[j-1]
+			if ra[i-1] != rb[j-1] {
+				c++
+			}
+			c = min(c, prev[j]+1, cur[j-1]+1)
+			cur[j] = c
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// view is a page prepared for searching: its words' tokens, by line.
+type view struct {
+	page   *ocr.Page
+	tokens []string // per word, folded
+	text   string   // the whole page folded, lines joined by newlines
+}
+
+func newView(p *ocr.Page) *view {
+	v := &view{page: p, tokens: make([]string, len(p.Words))}
+	for i, w := range p.Words {
+		v.tokens[i] = token(w.Text)
+	}
+	v.text = fold(p.Text)
+	return v
+}
+
+// match is where a phrase was found: words first..last (indices in Page.Words) on one line.
+type match struct {
+	line        int
+	first, last int // positions within the line's Words
+	box         image.Rectangle
+	score       float64 // share of the phrase's tokens matched exactly
+}
+
+// find returns every place on the page where the phrase's tokens follow each other on one
+// line (tokens that are only punctuation are skipped on both sides).
+func (v *view) find(phrase string) []match {
+	want := phraseTokens(phrase)
+	if len(want) == 0 {
+		return nil
+	}
+	var out []match
+	for li, l := range v.page.Lines {
+		// The line's non-empty tokens, with their positions.
+		var pos []int
+		for j, wi := range l.Words {
+			if v.tokens[wi] != "" {
+				pos = append(pos, j)
+			}
+		}
+		for s := 0; s+len(want) <= len(pos); s++ {
+			exact, ok := 0, true
+			for k, w := range want {
+				t := v.tokens[l.Words[pos[s+k]]]
+				if t == w {
+					exact++
+				} else if !similar(t, w) {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			m := match{line: li, first: pos[s], last: pos[s+len(want)-1], score: float64(exact) / float64(len(want))}
+			m.box = v.span(li, m.first, m.last)
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// findFirst returns the best match of the first phrase of phrases that is found anywhere.
+func (v *view) findAny(phrases ...string) (match, bool) {
+	var best match
+	found := false
+	for _, ph := range phrases {
+		for _, m := range v.find(ph) {
+			if !found || m.score > best.score {
+				best, found = m, true
+			}
+		}
+		if found {
+			return best, true
+		}
+	}
+	return best, false
+}
+
+// span is the box of words first..last of line li.
+func (v *view) span(li, first, last int) image.Rectangle {
+	l := v.page.Lines[li]
+	r := v.page.Words[l.Words[first]].Box
+	for j := first + 1; j <= last; j++ {
+		r = r.Union(v.page.Words[l.Words[j]].Box)
+	}
+	return r
+}
+
+// has says whether the folded page text contains any of the folded phrases.
+func (v *view) has(phrases ...string) bool {
+	for _, p := range phrases {
+		if strings.Contains(v.text, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// count is how many of the phrases the folded page text contains.
+func (v *view) count(phrases ...string) int {
+	n := 0
+	for _, p := range phrases {
+		if strings.Contains(v.text, p) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,137 @@
+package classify
+
+import (
+	"strings"
+	"time"
+)
+
+// validate raises or lowers the confidence of fields by what they must satisfy on their
+// own (a birth date in the past, a letter dated before it arrived) and by what other
+// documents of the same envelope say (the member id, name and birth date on the form and
+// on the plan's letter).
+func validate(docs []Document, received time.Time) {
+	now := received
+	if now.IsZero() {
+		now = time.Now()
+	}
+	for i := range docs {
+		d := &docs[i]
+		for key, f := range d.Fields {
+			s, _ := f.Value.(string)
+			switch key {
+			case "patient.dob", "member.dob":
+				if t, err := time.Parse("2006-01-02", s); err == nil && (t.After(now) || t.Year() < 1900) {
+					f.Confidence *= 0.5
+				}
+			case "letter.date", "fax.date", "signed_date", "patient.signed_date":
+				if t, err := time.Parse("2006-01-02", s); err == nil && (t.After(now.AddDate(0, 0, 1)) || now.Sub(t) > 5*365*24*time.Hour) {
+					f.Confidence *= 0.5
+				}
+			case "patient.zip", "assistant.zip":
+				if len(s) >= 5 && (s[:5] < "90000" || s[:5] > "96199") {
+					f.Confidence *= 0.8 // outside California: possible, but look
+				}
+			}
+			f.NeedsReview = f.Confidence < reviewBelow
+			d.Fields[key] = f
+		}
+	}
+	// Across the documents of one envelope.
+	byEnv := map[int][]int{}
+	for i, d := range docs {
+		byEnv[d.Envelope] = append(byEnv[d.Envelope], i)
+	}
+	for _, idx := range byEnv {
+		var form, letter *Document
+		for _, i := range idx {
+			switch docs[i].Kind {
+			case IMRForm:
+				if form == nil {
+					form = &docs[i]
+				}
+			case DenialLetter:
+				if letter == nil {
+					letter = &docs[i]
+				}
+			}
+		}
+		if form == nil || letter == nil {
+			continue
+		}
+		agree(form, "plan.member_id", letter, "member.id", sameID)
+		agree(form, "patient.dob", letter, "member.dob", func(a, b string) bool { return a == b })
+		// The name: the form's first and last against the letter's member name, in any order.
+		first, _ := form.Fields["patient.first_name"].Value.(string)
+		last, _ := form.Fields["patient.last_name"].Value.(string)
+		if name, ok := letter.Fields["member.name"].Value.(string); ok && first != "" && last != "" {
+			n := fold(name)
+			if strings.Contains(n, fold(first)) && strings.Contains(n, fold(last)) {
+				boost(form, "patient.first_name")
+				boost(form, "patient.last_name")
+				boost(letter, "member.name")
+			}
+		}
+	}
+}
+
+// agree compares a field of two documents: the same value confirms both; values that
+// differ only in characters OCR confuses send both to a person.
+func agree(a *Document, ka string, b *Document, kb string, same func(x, y string) bool) {
+	fa, oka := a.Fields[ka]
+	fb, okb := b.Fields[kb]
+	if !oka || !okb {
+		return
+	}
+	va, _ := fa.Value.(string)
+	vb, _ := fb.Value.(string)
+	switch {
+	case same(va, vb):
+		boost(a, ka)
+		boost(b, kb)
+	case confusable(va, vb):
+		for _, x := range []struct {
+			d *Document
+			k string
+		}{{a, ka}, {b, kb}} {
+			f := x.d.Fields[x.k]
+			f.Confidence = min(f.Confidence, 0.5)
+			f.NeedsReview = true
+			x.d.Fields[x.k] = f
+		}
+	}
+}
+
+func boost(d *Document, key string) {
+	f := d.Fields[key]
+	f.Confidence = max(f.Confidence, 0.97)
+	f.NeedsReview = f.Confidence < reviewBelow
+	d.Fields[key] = f
+}
+
+func sameID(a, b string) bool {
+	return strings.EqualFold(strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", ""))
+}
+
+// confusable: same length, every difference a pair OCR mixes up (S/5, O/0, I/1, B/8, Z/2).
+func confusable(a, b string) bool {
+	ra, rb := []rune(strings.ToUpper(a)), []rune(strings.ToUpper(b))
+	if len(ra) != len(rb) || len(ra) == 0 {
+		return false
+	}
+	pairs := map[[2]rune]bool{}
+	for _, p := range []string{"S5", "O0", "I1", "L1", "B8", "Z2", "G6", "D0", "Q0"} {
+		r := []rune(p)
+		pairs[[2]rune{r[0], r[1]}] = true
+		pairs[[2]rune{r[1], r[0]}] = true
+	}
+	diff := 0
+	for i := range ra {
+		if ra[i] != rb[i] {
+			if !pairs[[2]rune{ra[i], rb[i]}] {
+				return false
+			}
+			diff++
+		}
+	}
+	return diff > 0
+}

@@ -1,0 +1,185 @@
+package classify
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var monthNames = map[string]time.Month{
+	"january": 1, "jan": 1, "enero": 1, "ene": 1,
+	"february": 2, "feb": 2, "febrero": 2,
+	"march": 3, "mar": 3, "marzo": 3,
+	"april": 4, "apr": 4, "abril": 4, "abr": 4,
+	"may": 5, "mayo": 5,
+	"june": 6, "jun": 6, "junio": 6,
+	"july": 7, "jul": 7, "julio": 7,
+	"august": 8, "aug": 8, "agosto": 8, "ago": 8,
+	"september": 9, "sep": 9, "sept": 9, "septiembre": 9, "setiembre": 9,
+	"october": 10, "oct": 10, "octubre": 10,
+	"november": 11, "nov": 11, "noviembre": 11,
+	"december": 12, "dec": 12, "diciembre": 12, "dic": 12,
+}
+
+var (
+	numericDateRE = regexp.MustCompile(`\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b`)
+	isoDateRE     = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	// "October 2, 2026", "Oct. 2 2026"
+	mdyRE = regexp.MustCompile(`(?i)\b([a-z]{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	// "2 October 2026", "2 de octubre de 2026", "02-Oct-2026"
+	dmyRE = regexp.MustCompile(`(?i)\b(\d{1,2})(?:\s+de)?[\s-]+([a-z]{3,10})\.?(?:\s+de)?[\s-]+(\d{4})\b`)
+)
+
+// parseDate finds the first date in s, written as people and plans write them (US numeric
+// month/day/year, ISO, "October 2, 2026", "2 de octubre de 2026", "02-Oct-2026"), and
+// returns it as YYYY-MM-DD.
+func parseDate(s string) (string, bool) {
+	d, _, ok := findDate(s)
+	return d, ok
+}
+
+// findDate returns the first date in s and where it starts.
+func findDate(s string) (string, int, bool) {
+	type cand struct {
+		date string
+		at   int
+	}
+	var best *cand
+	try := func(at int, y, m, d int) {
+		if y < 100 {
+			y += 2000
+			if y > time.Now().Year()+1 {
+				y -= 100
+			}
+		}
+		if m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2100 {
+			return
+		}
+		t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+		if t.Day() != d {
+			return
+		}
+		if best == nil || at < best.at {
+			best = &cand{t.Format("2006-01-02"), at}
+		}
+	}
+	folded := fold(s)
+	for _, m := range numericDateRE.FindAllStringSubmatchIndex(folded, -1) {
+		mo, _ := strconv.Atoi(folded[m[2]:m[3]])
+		d, _ := strconv.Atoi(folded[m[4]:m[5]])
+		y, _ := strconv.Atoi(folded[m[6]:m[7]])
+		try(m[0], y, mo, d)
+	}
+	for _, m := range isoDateRE.FindAllStringSubmatchIndex(folded, -1) {
+		y, _ := strconv.Atoi(folded[m[2]:m[3]])
+		mo, _ := strconv.Atoi(folded[m[4]:m[5]])
+		d, _ := strconv.Atoi(folded[m[6]:m[7]])
+		try(m[0], y, mo, d)
+	}
+	for _, m := range mdyRE.FindAllStringSubmatchIndex(folded, -1) {
+		if mo, ok := monthNames[folded[m[2]:m[3]]]; ok {
+			d, _ := strconv.Atoi(folded[m[4]:m[5]])
+			y, _ := strconv.Atoi(folded[m[6]:m[7]])
+			try(m[0], y, int(mo), d)
+		}
+	}
+	for _, m := range dmyRE.FindAllStringSubmatchIndex(folded, -1) {
+		if mo, ok := monthNames[folded[m[4]:m[5]]]; ok {
+			d, _ := strconv.Atoi(folded[m[2]:m[3]])
+			y, _ := strconv.Atoi(folded[m[6]:m[7]])
+			try(m[0], y, int(mo), d)
+		}
+	}
+	if best == nil {
+		return "", -1, false
+	}
+	return best.date, best.at, true
+}
+
+var phoneRE = regexp.MustCompile(`(?:\+?1[\s.-]?)?\(?\s?(\d{3})\s?\)?[\s.-]?(\d{3})\s?[\s.-]\s?(\d{4})\b`)
+
+// parsePhone finds the first US phone number in s and returns its 10 digits.
+func parsePhone(s string) (string, bool) {
+	m := phoneRE.FindStringSubmatch(fixDigits(s))
+	if m == nil {
+		return "", false
+	}
+	return m[1] + m[2] + m[3], true
+}
+
+// allPhones returns every phone number in s, as 10 digits.
+func allPhones(s string) []string {
+	var out []string
+	for _, m := range phoneRE.FindAllStringSubmatch(fixDigits(s), -1) {
+		out = append(out, m[1]+m[2]+m[3])
+	}
+	return out
+}
+
+// fixDigits undoes the letters OCR reads for digits inside runs of digits ("(8O5) 2l3-...").
+func fixDigits(s string) string {
+	r := []rune(s)
+	isD := func(i int) bool { return i >= 0 && i < len(r) && r[i] >= '0' && r[i] <= '9' }
+	for i, c := range r {
+		if !(isD(i-1) || isD(i+1)) {
+			continue
+		}
+		switch c {
+		case 'O', 'o':
+			r[i] = '0'
+		case 'l', 'I', '|':
+			r[i] = '1'
+		case 'S':
+			if isD(i-1) && isD(i+1) {
+				r[i] = '5'
+			}
+		case ',':
+			if isD(i-1) && isD(i+1) {
+				r[i] = '.'
+			}
+		}
+	}
+	return string(r)
+}
+
+var zipRE = regexp.MustCompile(`\b(\d{5})(?:\s?-\s?(\d{4}))?\b`)
+
+// parseZip finds a ZIP code (NNNNN, or NNNNN-NNNN).
+func parseZip(s string) (string, bool) {
+	m := zipRE.FindStringSubmatch(fixDigits(s))
+	if m == nil {
+		return "", false
+	}
+	if m[2] != "" {
+		return m[1] + "-" + m[2], true
+	}
+	return m[1], true
+}
+
+var states = wordSet("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC")
+
+// parseState finds a two-letter state code.
+func parseState(s string) (string, bool) {
+	for _, f := range strings.Fields(s) {
+		f = strings.ToUpper(strings.Trim(f, ".,;:"))
+		if states[f] {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+
+// parseEmail finds an email address; OCR's spaces around "@" and "." are closed first.
+func parseEmail(s string) (string, bool) {
+	s = strings.NewReplacer(" @ ", "@", "@ ", "@", " @", "@", " .com", ".com", " .net", ".net", " .org", ".org").Replace(s)
+	m := emailRE.FindString(s)
+	return m, m != ""
+}
+
+// collapse trims s and collapses its white space.
+func collapse(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,82 @@
+package classify
+
+import "testing"
+
+func TestParseDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"10/02/2026":                "2026-10-02",
+		"Date: 1/2/26":              "2026-01-02",
+		"October 2, 2026":           "2026-10-02",
+		"Oct. 2 2026":               "2026-10-02",
+		"2 de octubre de 2026":      "2026-10-02",
+		"22 de junio de 2026":       "2026-06-22",
+		"02-Oct-2026":               "2026-10-02",
+		"2026-10-02":                "2026-10-02",
+		"DOB 09/12/2005; Case A-1":  "2005-09-12",
+		"received on March 27 1991": "1991-03-27",
+	} {
+		got, ok := parseDate(in)
+		if !ok || got != want {
+			t.Errorf("parseDate(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"13/45/2026", "February 30, 2026", "Page 1 of 3", "AUTH-2026-359566"} {
+		if got, ok := parseDate(in); ok {
+			t.Errorf("parseDate(%q) = %q; want no date", in, got)
+		}
+	}
+}
+
+func TestParsePhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"(916) 255-5241":      "9162555241",
+		"916-255-5241":        "9162555241",
+		"1-888-466-2219":      "8884662219",
+		"714,295.4149":        "7142954149",
+		"(8O5) 223-7932":      "8052237932",
+		"Phone: 626.412.3354": "6264123354",
+	} {
+		got, ok := parsePhone(in)
+		if !ok || got != want {
+			t.Errorf("parsePhone(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if got, ok := parsePhone("A-2026-619224"); ok {
+		t.Errorf("a reference number read as the phone %q", got)
+	}
+}
+
+func TestParseOthers(t *testing.T) {
+	if z, ok := parseZip("Sacramento, CA 95814-2725"); !ok || z != "95814-2725" {
+		t.Errorf("zip+4: %q %v", z, ok)
+	}
+	if s, ok := parseState("Los Angeles, ca 90011"); !ok || s != "CA" {
+		t.Errorf("state: %q %v", s, ok)
+	}
+	if e, ok := parseEmail("raj.flores65 @outlook .com"); !ok || e != "raj.flores65@outlook.com" {
+		t.Errorf("email: %q %v", e, ok)
+	}
+	if id, ok := memberID("§V754200824501"); !ok || id != "SV754200824501" {
+		t.Errorf("member id: %q %v", id, ok)
+	}
+	if !confusable("LKB510330276", "LKBS10330276") || confusable("LKB510330276", "LKB510330277") {
+		t.Error("confusable ids")
+	}
+}
+
+func TestClinicalArea(t *testing.T) {
+	for in, want := range map[string]string{
+		"Admission to residential treatment center for eating disorder": "Mental Health Treatment",
+		"MRI lumbar spine without contrast":                             "Diagnostic Imaging, Screening and Testing",
+		"Humira (adalimumab) 40 mg every other week":                    "Pharmacy/Prescription Drugs",
+		"Outpatient speech therapy, 24 visits":                          "Rehabilitation Services - Outpatient",
+		"Emergency department services, level 4":                        "Emergency/Urgent Care",
+	} {
+		if got := ClinicalArea(in); got != want {
+			t.Errorf("ClinicalArea(%q) = %q; want %q", in, got, want)
+		}
+	}
+	if got := ClinicalArea("thank you"); got != "" {
+		t.Errorf("no service: %q", got)
+	}
+}
