@@ -2,6 +2,7 @@ package classify
 
 import (
 	"image"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -220,7 +221,10 @@ func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare flo
 	}
 }
 
-// valueOf returns the words typed in a caption's field.
+// valueOf returns the words typed in a caption's field: the run of words, on the row
+// nearest the caption (under it, or over it in Rev 01/20), that starts at the caption's left
+// edge. A value that runs past its box into the next one is kept whole (its words follow
+// each other closely), and the next field's value does not take it.
 func (fp *formPage) valueOf(l formLabel) (string, image.Rectangle, float64, bool) {
 	p := fp.pg.OCR
 	h := fp.th
@@ -230,48 +234,64 @@ func (fp *formPage) valueOf(l formLabel) (string, image.Rectangle, float64, bool
 	} else {
 		lo, hi = l.box.Max.Y, l.box.Max.Y+int(2.4*float64(h))
 	}
-	var idx []int
+	var band []int
 	for i, w := range p.Words {
 		m := mid(w.Box)
-		cx := (w.Box.Min.X + w.Box.Max.X) / 2
-		if m < lo || m > hi || cx < l.box.Min.X-h || cx > l.next-h/2 {
+		if m < lo || m > hi || fp.isLabelWord(w.Box) || token(w.Text) == "" {
 			continue
 		}
-		if fp.isLabelWord(w.Box) || token(w.Text) == "" {
-			continue
-		}
-		idx = append(idx, i)
+		band = append(band, i)
 	}
-	if len(idx) == 0 {
+	// The row: the word nearest the caption's left edge, counting distance across as well
+	// as down, among those inside the field.
+	ref, refWord, bestD := 0, -1, -1
+	for _, i := range band {
+		b := p.Words[i].Box
+		cx := (b.Min.X + b.Max.X) / 2
+		if cx < l.box.Min.X-h || cx > l.next-h/2 {
+			continue
+		}
+		d := abs(mid(b)-mid(l.box)) + abs(b.Min.X-l.box.Min.X)/2
+		if bestD < 0 || d < bestD {
+			bestD, ref, refWord = d, mid(b), i
+		}
+	}
+	if refWord < 0 {
 		return "", image.Rectangle{}, 0, false
 	}
-	// The value is the row of words nearest the caption.
-	sort.Slice(idx, func(a, b int) bool { return p.Words[idx[a]].Box.Min.X < p.Words[idx[b]].Box.Min.X })
-	ref, bestD := 0, -1
-	for _, i := range idx {
-		d := abs(mid(p.Words[i].Box) - mid(l.box))
-		if bestD < 0 || d < bestD {
-			bestD, ref = d, mid(p.Words[i].Box)
-		}
-	}
-	// The words of that row, from the caption's left edge, up to a gap wider than a field's
-	// inner margin (what follows is another field printed on the value's line).
 	var row []int
-	for _, i := range idx {
+	for _, i := range band {
 		if abs(mid(p.Words[i].Box)-ref) <= h*2/3 {
 			row = append(row, i)
 		}
 	}
-	for k := 1; k < len(row); k++ {
-		if p.Words[row[k]].Box.Min.X-p.Words[row[k-1]].Box.Max.X > 3*h {
-			row = row[:k]
+	sort.Slice(row, func(a, b int) bool { return p.Words[row[a]].Box.Min.X < p.Words[row[b]].Box.Min.X })
+	// Runs of words with no gap wider than a couple of spaces; the field's value is the run
+	// that holds the first word inside the field.
+	first := -1
+	for k, i := range row {
+		cx := (p.Words[i].Box.Min.X + p.Words[i].Box.Max.X) / 2
+		if cx >= l.box.Min.X-h && cx <= l.next-h/2 {
+			first = k
 			break
 		}
+	}
+	startK, endK := first, first
+	for startK > 0 && p.Words[row[startK]].Box.Min.X-p.Words[row[startK-1]].Box.Max.X <= 3*h/2 {
+		startK--
+	}
+	for endK+1 < len(row) && p.Words[row[endK+1]].Box.Min.X-p.Words[row[endK]].Box.Max.X <= 3*h/2 {
+		endK++
+	}
+	// A run that began left of this field is the previous field's overflow: it is not ours,
+	// and what follows it in our field is.
+	if startK < first && p.Words[row[startK]].Box.Min.X < l.box.Min.X-2*h {
+		return "", image.Rectangle{}, 0, false
 	}
 	var b strings.Builder
 	box := image.Rectangle{}
 	conf := 1.0
-	for _, i := range row {
+	for _, i := range row[startK : endK+1] {
 		w := p.Words[i]
 		if b.Len() > 0 {
 			b.WriteByte(' ')
@@ -284,9 +304,40 @@ func (fp *formPage) valueOf(l formLabel) (string, image.Rectangle, float64, bool
 		}
 		conf = min(conf, w.Confidence)
 	}
-	v := strings.TrimFunc(b.String(), func(r rune) bool { return strings.ContainsRune(" |_:;,'`~-=", r) })
+	v := tidyValue(b.String())
 	return v, box, conf, v != ""
 }
+
+// abbreviations keep their full stop at the end of a value ("Inc.", "Jr."); OCR often
+// loses it. Street suffixes keep whatever was printed.
+var (
+	abbreviations = wordSet("inc co corp ltd jr sr")
+	keepAsPrinted = wordSet("st ave dr blvd ln ct rd pl way pkwy hwy")
+)
+
+// tidyValue cleans what OCR adds around a typed value: quote marks and rule fragments at
+// the ends, a full stop after a name, a word broken at a hyphen ("Rivera- Jackson"), an
+// underscore read for a space.
+func tidyValue(s string) string {
+	s = strings.TrimFunc(s, func(r rune) bool { return strings.ContainsRune(" |_:;,'`~-=‘’“”\"[]", r) })
+	if !strings.Contains(s, "@") {
+		s = strings.ReplaceAll(s, "_", " ")
+	}
+	s = hyphenBreakRE.ReplaceAllString(s, "$1-$2")
+	f := strings.Fields(s)
+	if len(f) > 0 {
+		last := strings.TrimRight(strings.ToLower(f[len(f)-1]), ".")
+		switch {
+		case abbreviations[last] && !strings.HasSuffix(s, "."):
+			s += "."
+		case !abbreviations[last] && !keepAsPrinted[last] && len(last) > 1:
+			s = strings.TrimRight(s, ".")
+		}
+	}
+	return collapse(s)
+}
+
+var hyphenBreakRE = regexp.MustCompile(`(\p{L})- (\p{Lu})`)
 
 func (fp *formPage) isLabelWord(b image.Rectangle) bool {
 	for _, l := range fp.labels {
@@ -351,7 +402,11 @@ func (fp *formPage) textFields(fields map[string]Field) {
 		case "patient.middle_initial":
 			value = strings.TrimRight(collapse(v), ".")
 		case "plan.member_id":
-			value = strings.ReplaceAll(collapse(v), " ", "")
+			id, ok := memberID(strings.ReplaceAll(collapse(v), " ", ""))
+			if !ok {
+				continue
+			}
+			value, conf = id, conf*idCertainty(v)
 		}
 		fp.set(fields, l.key, value, conf, box)
 	}
@@ -513,7 +568,9 @@ func (fp *formPage) longText(fields map[string]Field) {
 		var parts []string
 		var box image.Rectangle
 		conf := 1.0
-		for _, l := range p.Lines {
+		lines := append([]ocr.Line(nil), p.Lines...)
+		sort.SliceStable(lines, func(i, j int) bool { return lines[i].Box.Min.Y < lines[j].Box.Min.Y-fp.th/2 })
+		for _, l := range lines {
 			if mid(l.Box) <= endY || mid(l.Box) >= stopY {
 				continue
 			}

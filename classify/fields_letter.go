@@ -4,6 +4,7 @@ import (
 	"image"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"intake/ocr"
 )
@@ -42,13 +43,13 @@ var allLetterLabels = func() []string {
 
 var (
 	codeSuffixRE   = regexp.MustCompile(`(?i)\s*\((?:cpt|hcpcs|ndc|icd-10|rev|cpt/hcpcs)[^)]*\)?\s*$`)
-	memberIDRE     = regexp.MustCompile(`\b[A-Z§$]{0,4}[0-9OSIl][0-9A-Z]{5,15}\b`)
+	memberIDRE     = regexp.MustCompile(`\b[A-Z§$]{0,4}[0-9OSIl][0-9A-Z]{5,15}(?:-\d{1,3})?\b`)
 	reviewerRE     = regexp.MustCompile(`((?:[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|M\.D\.|DO|D\.O\.|PharmD|DDS|PhD))|(?:Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}))`)
 	refRE          = regexp.MustCompile(`(?i)\b(?:reference|ref|case|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
-	memberIDTextRE = regexp.MustCompile(`(?i)(?:member id|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado)\s*(?:\(cin\))?\s*[:#]?\s*\n?\s*([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15})`)
+	memberIDTextRE = regexp.MustCompile(`(?i)(?:member id|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado)\s*(?:\(cin\))?\s*[:#]?\s*\n?\s*([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
 	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|approve|aprobar)\s+([^.;:()]{3,120}?)\s*\((?:CPT|HCPCS|NDC)`)
 	dobRE          = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
-	providerRE     = regexp.MustCompile(`(?i)(?:requested by|request from|submitted by|sent by|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
+	providerRE     = regexp.MustCompile(`(?i:requested by|request from|submitted by|sent by|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
 )
 
 func extractLetter(doc Document, pages []Page, fields map[string]Field) {
@@ -334,16 +335,18 @@ func idCertainty(v string) float64 {
 
 var orgWords = wordSet("plan health care inc inc. group medical ipa network partners associates services insurance company corporation blue cross shield kaiser foundation hmo llc physicians")
 
-// letterhead finds the organisation's name at the top of the first page.
+// letterhead finds the organisation's name at the top of the first page: the first
+// run of words (a row split at wide gaps, so an address printed beside it is left out)
+// that names an organisation and holds no digits, joined with the line under it when the
+// name was broken over two lines ("Bay Harbor Health" / "Plan").
 func letterhead(p *ocr.Page) (string, image.Rectangle, float64, bool) {
-	for i, l := range p.Lines {
-		if l.Norm.Y0 < headerBand || l.Norm.Y0 > 0.2 {
-			continue
+	rs := rows(p)
+	segs := segments(p, rs, 2.2)
+	for i, s := range segs {
+		if float64(s.box.Min.Y) > 0.2*float64(p.Height) {
+			break
 		}
-		t := strings.TrimSpace(l.Text)
-		if len(t) < 4 {
-			continue
-		}
+		t := strings.TrimSpace(s.text(p))
 		// "LAKESHORE BLUE HEALTH PLAN DATE: 08/01/2026", "Sunrise Medical Group Phone: (559) ...":
 		// the name before the label.
 		for _, lab := range []string{" date:", " phone:", " phone ", " tel:", " tel ", " fax:", " telefono"} {
@@ -351,18 +354,24 @@ func letterhead(p *ocr.Page) (string, image.Rectangle, float64, bool) {
 				t = strings.TrimSpace(t[:k])
 			}
 		}
-		words := strings.Fields(t)
-		if len(words) < 2 && i+1 < len(p.Lines) || hasDigit(t) {
+		t = strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && r != '.' && r != ')' })
+		t = strings.TrimRight(t, ".")
+		if strings.HasSuffix(fold(t), "inc") || strings.HasSuffix(fold(t), "co") {
+			t += "."
+		}
+		if len(t) < 4 || hasDigit(t) || len(strings.Fields(t)) < 2 && !looksLikeOrg(t) {
 			continue
 		}
-		name, box, conf := t, l.Box, lineConfidence(p, l)
-		// A name broken over two lines ("Lakeshore Blue" / "Health Plan", "Bay Harbor Health" / "Plan").
-		if i+1 < len(p.Lines) {
-			n := p.Lines[i+1]
-			if abs(n.Box.Min.X-l.Box.Min.X) < l.Box.Dy() && n.Box.Min.Y-l.Box.Max.Y < l.Box.Dy() && !hasDigit(n.Text) && allOrg(n.Text) {
-				name += " " + strings.TrimSpace(n.Text)
-				box = box.Union(n.Box)
-				conf = min(conf, lineConfidence(p, n))
+		name, box, conf := t, s.box, s.confidence(p)
+		for j := i + 1; j < len(segs) && j <= i+3; j++ {
+			n := segs[j]
+			nt := strings.TrimSpace(n.text(p))
+			if abs(n.box.Min.X-s.box.Min.X) < s.box.Dy() && n.box.Min.Y-s.box.Max.Y < s.box.Dy() && !hasDigit(nt) &&
+				continuesOrg(nt) {
+				name += " " + nt
+				box = box.Union(n.box)
+				conf = min(conf, n.confidence(p))
+				break
 			}
 		}
 		if !looksLikeOrg(name) {
@@ -372,6 +381,23 @@ func letterhead(p *ocr.Page) (string, image.Rectangle, float64, bool) {
 	}
 	return "", image.Rectangle{}, 0, false
 }
+
+// continuesOrg: a short line that carries on an organisation's name ("Health Plan",
+// "Plan of California"), not a department ("Utilization Management").
+func continuesOrg(s string) bool {
+	f := strings.Fields(fold(s))
+	if len(f) == 0 || len(f) > 4 || !orgWords[strings.Trim(f[0], ".,")] {
+		return false
+	}
+	for _, w := range f {
+		if deptWords[strings.Trim(w, ".,")] {
+			return false
+		}
+	}
+	return true
+}
+
+var deptWords = wordSet("department departamento unit management utilization appeals grievances services authorization review")
 
 // allOrg: a short line of organisation words only ("Health Plan", "Plan").
 func allOrg(s string) bool {
@@ -452,9 +478,10 @@ func decisionOf(text string) string {
 	switch {
 	case has("upheld", "uphold", "is upheld", "se mantiene", "queda confirmada", "ha sido confirmada", "sigue negad"):
 		return "upheld"
-	case has("has been modified", "have modified", "modified this request", "ha sido modificad", "hemos modificado", "modificamos", "what we approved", "lo que aprobamos"):
+	case has("has been modified", "have modified", "modified this request", "partially approved", "approved part of", "hemos modific", "aprobamos parte", "ha sido modificad", "hemos modificado", "modificamos", "what we approved", "lo que aprobamos"):
 		return "modified"
-	case has("is delayed", "delayed because", "need more time", "extend the time", "esta retrasad", "se ha retrasado", "necesitamos mas tiempo", "retrasamos"):
+	case has("is delayed", "delayed because", "been delayed", "cannot make a decision yet", "need more time", "extend the time",
+		"esta retrasad", "se ha retrasado", "ha sido retrasad", "necesitamos mas tiempo", "retrasamos", "todavia no podemos"):
 		return "delayed"
 	case has("denied", "deny", "not approved", "denial", "unable to approve", "cannot approve", "not able to approve",
 		"negad", "negamos", "negar", "no aprobad", "denegad", "no podemos aprobar"):
@@ -486,6 +513,11 @@ func reasonOf(text string) string {
 			best, bestN = r, score[r]
 		}
 	}
+	// A review for medical necessity that has not decided (a delay) names no other reason.
+	if best == "other" && (strings.Contains(f, "medically necessary") || strings.Contains(f, "medicamente necesari")) &&
+		!strings.Contains(f, "premium") && !strings.Contains(f, "prima") && !strings.Contains(f, "paid correctly") {
+		best = "medical_necessity"
+	}
 	return best
 }
 
@@ -493,13 +525,21 @@ var criteriaREs = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)guidelines? used to (?:review|make) (?:this|your) (?:request|decision) (?:was|were|is) (.+?)\.(?:\s|$)`),
 	regexp.MustCompile(`(?i)siguientes criterios:\s*(.+?)\.(?:\s|$)`),
 	regexp.MustCompile(`(?i)criteria (?:applied|used):\s*(.+?)\.(?:\s|$)`),
-	regexp.MustCompile(`(?i)(?:based|basada?) (?:on|en) (?:the )?(.+?(?:Guidelines?|Criteria|Policy [A-Z0-9-]+))`),
+	regexp.MustCompile(`(?i)(?:based|basada?) (?:on|en) (?:the )?([^.]+?(?:Guidelines?|Criteria|Policy [A-Z0-9-]+))`),
+	regexp.MustCompile(`(?i)(?:decision|determination) using (?:the )?(.+?)\.(?:\s|$)`),
+	regexp.MustCompile(`(?i)\busamos (.+?) para (?:tomar|hacer)`),
 }
 
 func criteriaOf(text string) (string, bool) {
 	for _, re := range criteriaREs {
 		if m := re.FindStringSubmatch(text); m != nil {
 			c := strings.TrimSpace(m[1])
+			// Another label run into the criteria's line ends it.
+			for _, stop := range []string{", physician reviewer", " physician reviewer", ", reviewer", ", reviewed by", ", revisado por"} {
+				if k := strings.Index(strings.ToLower(c), stop); k > 0 {
+					c = c[:k]
+				}
+			}
 			if len(c) > 3 && len(c) < 120 {
 				return collapse(c), true
 			}
@@ -508,7 +548,7 @@ func criteriaOf(text string) (string, bool) {
 	return "", false
 }
 
-var reviewerContextRE = regexp.MustCompile(`(?i)(?:reviewed by|made by|reviewing physician,?|physician reviewer:?|tomada por|revisad[ao] por|medical director,?|reviewer:?)\s*`)
+var reviewerContextRE = regexp.MustCompile(`(?i)(?:reviewed by|made by|reviewing physician,?|physician reviewer:?|tomada por|revisad[ao] por|medical director,?|reviewer:?|reviewed this request is|who reviewed (?:this|your) (?:request|appeal|grievance) (?:is|was)|revis[oó] (?:esta|su) solicitud (?:es|fue))\s*`)
 
 func reviewerOf(text string) (string, bool) {
 	for _, loc := range reviewerContextRE.FindAllStringIndex(text, -1) {

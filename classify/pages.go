@@ -236,17 +236,25 @@ func topText(p *ocr.Page, share float64) string {
 // "Facsimile Transmittal"); a letterhead's "Fax (855) 555-4987" is not a title.
 var faxTitleRE = regexp.MustCompile(`(?m)^\s*(?:fax|facsimile|telefax)(?:\s+(?:cover|transmittal|sheet|message|cover sheet|transmittal sheet))*\s*$`)
 
-// isFaxCover: a fax cover names itself near the top and has the To/From/Pages labels.
+var (
+	toLineRE   = regexp.MustCompile(`(?m)^\s*to\b`)
+	fromLineRE = regexp.MustCompile(`(?m)^\s*from\b`)
+)
+
+// isFaxCover: a fax cover names itself near the top and has To and From with their values;
+// a letterhead's "Fax" beside its number is not a title.
 func isFaxCover(top, text string, phrases int) bool {
 	title := faxTitleRE.MatchString(top) || strings.Contains(top, "fax cover") || strings.Contains(top, "facsimile") ||
 		strings.Contains(top, "fax transmittal")
+	to := strings.Contains(text, "to:") || toLineRE.MatchString(text) || strings.Contains(text, "recipient")
+	from := strings.Contains(text, "from:") || fromLineRE.MatchString(text) || strings.Contains(text, "sender")
 	labels := 0
-	for _, l := range []string{"to:", "from:", "to ", "from ", "date", "pages", "re:", "subject", "fax:", "phone"} {
+	for _, l := range []string{"date", "pages", "re:", "subject", "fax:", "fax number", "phone", "comments", "message"} {
 		if strings.Contains(text, l) {
 			labels++
 		}
 	}
-	return title && labels >= 4 || phrases >= 3 && labels >= 5
+	return to && from && (title && labels >= 2 || phrases >= 3 && labels >= 3)
 }
 
 // letterOrRecord tells a plan's decision letter from a supporting record, or a page with
