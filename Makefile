@@ -41,6 +41,8 @@ build: deps
 
 demo: build
 	./bin/intake fixtures --out $(DEMO_DIR) --seed $(DEMO_SEED) --count $(DEMO_COUNT)
+	@echo "Reading the committed sample corpus (fixtures/sample) and scoring it against its truth..."
+	./bin/intake eval --quiet fixtures/sample
 
 test: deps postgres
 	$(GO) vet ./...

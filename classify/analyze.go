@@ -25,11 +25,15 @@ func Analyze(pages []Page, received time.Time) Result {
 	envelope := 0
 	for _, g := range separate(kinds) {
 		if g.blank {
-			res.Blank = append(res.Blank, g.pages...)
+			for _, i := range g.pages {
+				res.Blank = append(res.Blank, i+1)
+			}
 			continue
 		}
 		if g.sep {
-			res.Separators = append(res.Separators, g.pages...)
+			for _, i := range g.pages {
+				res.Separators = append(res.Separators, i+1)
+			}
 			if len(res.Documents) > 0 && res.Documents[len(res.Documents)-1].Envelope == envelope {
 				envelope++
 			}

@@ -3,6 +3,7 @@ package classify
 import (
 	_ "embed"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -166,7 +167,7 @@ func TypeCase(docs []Document, received time.Time) CaseFacts {
 	if service == "" {
 		service = str(form, "treatment_requested")
 	}
-	c.ClinicalArea = ClinicalArea(service + " " + str(form, "treatment_requested"))
+	c.ClinicalArea = ClinicalArea(service + " " + str(form, "treatment_requested") + " " + str(form, "condition"))
 
 	if letter != nil {
 		c.Filing = filing(str(letter, "letter.date"), received)
@@ -216,7 +217,7 @@ var issueCues = map[string][]string{
 	"discharged_too_soon":  {"discharged", "sent home too soon", "dieron de alta"},
 	"coverage_terminated":  {"cancelled my coverage", "canceled my coverage", "terminated my coverage", "coverage ended", "cancelo mi cobertura", "termino mi cobertura"},
 	"billing_claim_copay":  {"balance billing", "getting bills", "copay", "co-pay", "facturas", "me cobra", "claim was denied"},
-	"emergency_bill":       {"emergency room", "sala de emergencias", "emergency bill"},
+	"emergency_bill":       {"emergency room", "sala de emergencias", "emergency bill", "refuses to pay the bill", "se niega a pagar"},
 	"language_services":    {"interpreter", "interprete", "in my language", "en mi idioma"},
 	"provider_left_plan":   {"left the plan", "no longer in the network", "left my plan", "dejo el plan", "ya no esta en la red"},
 }
@@ -255,6 +256,20 @@ func init() {
 		areas = append(areas, areaEntry{area: f[1], phrase: phraseTokens(strings.NewReplacer("/", " ", "-", " ").Replace(f[2])), weight: math.Log1p(float64(n))})
 	}
 }
+
+// strongAreaCues are words that settle the category on their own.
+var strongAreaCues = map[string][]string{
+	"Cancer Treatment":                              {"car-t", "car t-cell", "chemotherapy", "lymphoma", "cancer", "oncology", "tumor", "immunotherapy", "keytruda", "pembrolizumab", "proton beam"},
+	"Mental Health Treatment":                       {"psychiatric", "psychiatry", "eating disorder", "residential treatment"},
+	"Electrical/ Thermal/ Radiofreq. Interventions": {"tms", "transcranial", "spinal cord stimulator", "radiofrequency ablation"},
+	"Orthopedic":                                    {"knee", "hip replacement", "shoulder", "arthroscopy", "acl"},
+	"Autism Related Treatment":                      {"aba", "autism", "applied behavior"},
+	"Emergency/Urgent Care":                         {"emergency room", "emergency department"},
+	"Durable Medical Equipment":                     {"glucose monitor", "wheelchair", "cpap", "insulin pump"},
+}
+
+// drugRE: a brand name followed by its generic name in brackets, "Humira (adalimumab)".
+var drugRE = regexp.MustCompile(`\b[A-Z][A-Za-z-]+\s\((?:[a-z]+[/ -]?){1,3}\)`)
 
 // areaCues are general words for the categories whose sub-categories say little.
 var areaCues = map[string][]string{
@@ -313,6 +328,20 @@ func ClinicalArea(service string) string {
 				score[area]++
 			}
 		}
+	}
+	for area, cues := range strongAreaCues {
+		for _, c := range cues {
+			if strings.Contains(c, " ") || strings.Contains(c, "-") {
+				if strings.Contains(f, c) {
+					score[area] += 4
+				}
+			} else if toks[c] {
+				score[area] += 4
+			}
+		}
+	}
+	if drugRE.MatchString(service) {
+		score["Pharmacy/Prescription Drugs"] += 3
 	}
 	best, bestS := "", 0.0
 	for area, s := range score {

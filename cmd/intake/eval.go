@@ -51,7 +51,7 @@ func cmdEval(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprint(stdout, rep.Table())
 	if *misses != "" {
 		fmt.Fprintf(stdout, "\n| input | kind | key | truth | found | confidence | review |\n|---|---|---|---|---|---|---|\n")
-		for _, m := range evaluate.Misses(inputs) {
+		for _, m := range append(evaluate.Misses(inputs), evaluate.CaseMisses(inputs)...) {
 			if *misses == "all" || *misses == m.Kind || strings.HasPrefix(m.Key, *misses) {
 				fmt.Fprintf(stdout, "| %s | %s | %s | %v | %v | %.2f | %v |\n", m.Input, m.Kind, m.Key, m.Want, m.Got, m.Confidence, m.NeedsReview)
 			}

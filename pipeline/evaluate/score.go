@@ -414,3 +414,37 @@ func Misses(inputs []Input) []Miss {
 	}
 	return out
 }
+
+// CaseMisses lists, for the envelopes that open a case, what case typing got wrong: one
+// line per case, naming the keys that differ and the two values (synthetic corpora only).
+func CaseMisses(inputs []Input) []Miss {
+	var out []Miss
+	for _, in := range inputs {
+		received, err := time.Parse(time.RFC3339, in.Truth.Input.ReceivedAt)
+		if err != nil || in.Truth.Status == "duplicate" {
+			continue
+		}
+		byEnv := map[int][]classify.Document{}
+		for _, d := range in.Result.Documents {
+			byEnv[d.Envelope] = append(byEnv[d.Envelope], d)
+		}
+		for _, tc := range in.Truth.Cases {
+			if tc.Action != "created" && tc.Action != "needs_review" {
+				continue
+			}
+			got := classify.TypeCase(byEnv[tc.Envelope], received)
+			add := func(key string, want, g any) {
+				if fmt.Sprint(want) != fmt.Sprint(g) {
+					out = append(out, Miss{Input: in.Name, Kind: "case", Key: key, Want: want, Got: g, Found: true})
+				}
+			}
+			add("kind", tc.Kind, got.Kind)
+			add("imr_type", deref(tc.IMRType), got.IMRType)
+			add("urgent", tc.Urgent, got.Urgent)
+			add("issues", sorted(tc.Issues), sorted(got.Issues))
+			add("clinical_area", deref(tc.ClinicalArea), got.ClinicalArea)
+			add("flags", sorted(tc.Flags), sorted(got.Flags))
+		}
+	}
+	return out
+}
