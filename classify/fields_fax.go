@@ -75,6 +75,23 @@ func extractFaxCover(doc Document, pages []Page, fields map[string]Field) {
 			set("fax.from_phone", num, l.confidence, l.box)
 		}
 	}
+	if _, ok := fields["fax.from_fax"]; !ok {
+		// A sender's letterhead prints its numbers in a line: "Phone (559) 555-0101 · Fax (559) 555-0102".
+		for _, l := range p.Lines {
+			if l.Norm.Y0 < headerBand || l.Norm.Y0 > 0.25 {
+				continue
+			}
+			t := fold(l.Text)
+			k := strings.Index(t, "fax")
+			if k < 0 {
+				continue
+			}
+			if n, ok := parsePhone(l.Text[min(k, len(l.Text)):]); ok && !regulatorNumbers[n] {
+				set("fax.from_fax", n, lineConfidence(p, l)*0.9, l.Box)
+				break
+			}
+		}
+	}
 	if _, ok := fields["fax.date"]; !ok {
 		// Many covers print the date alone near the top.
 		for _, l := range p.Lines {
@@ -87,7 +104,13 @@ func extractFaxCover(doc Document, pages []Page, fields map[string]Field) {
 			}
 		}
 	}
-	set("fax.urgent", urgentMarked(pg, rs), 0.9, image.Rectangle{})
+	urgent := urgentMarked(pg, rs)
+	if f, ok := fields["fax.subject"]; ok {
+		if sub, _ := f.Value.(string); strings.HasPrefix(fold(sub), "urgent") {
+			urgent = true // "URGENT - IMR application"
+		}
+	}
+	set("fax.urgent", urgent, 0.9, image.Rectangle{})
 }
 
 // continueValue extends a label's value with the rows under it that start where it starts
@@ -141,12 +164,19 @@ func urgentMarked(pg Page, rs []row) bool {
 			}
 		}
 	}
+	// A stamp or banner: "URGENT" with nothing but marks around it ("*** URGENT ***", which
+	// OCR may read as "**KA URGENT Kk").
 	for _, r := range rs {
-		var b strings.Builder
+		urgent, other := false, 0
 		for _, w := range r.words {
-			b.WriteString(token(p.Words[w].Text))
+			switch t := token(p.Words[w].Text); {
+			case t == "urgent" || t == "urgente":
+				urgent = true
+			case len([]rune(t)) > 3:
+				other++
+			}
 		}
-		if b.String() == "urgent" || b.String() == "urgente" {
+		if urgent && other == 0 {
 			return true
 		}
 	}

@@ -460,6 +460,9 @@ func (fp *formPage) questions(fields map[string]Field) {
 	}
 }
 
+// gender reads the Male / Female / Other boxes on the row of "Gender:": the option is the
+// word right of the ticked box, or, when OCR could not read that word, the box's place in
+// the row (the form prints them in that order in both editions and languages).
 func (fp *formPage) gender(fields map[string]Field) {
 	m, ok := fp.v.findAny("gender:", "genero:")
 	if !ok {
@@ -468,24 +471,41 @@ func (fp *formPage) gender(fields map[string]Field) {
 	p := fp.pg.OCR
 	h := fp.th
 	b := m.box
-	for _, bx := range fp.boxesNear(b.Min.Y-h, b.Max.Y+h, b.Max.X) {
-		if !bx.Checked {
-			continue
+	row := fp.boxesNear(b.Min.Y-h, b.Max.Y+h, b.Max.X)
+	if len(row) > 3 {
+		row = row[:3]
+	}
+	options := []string{"male", "female", "other"}
+	var ticked []int
+	for k, bx := range row {
+		if bx.Checked {
+			ticked = append(ticked, k)
 		}
-		// The option's word is right of its box.
-		for _, w := range p.Words {
-			if w.Box.Min.X > bx.Rect.Max.X && w.Box.Min.X-bx.Rect.Max.X < 2*h && abs(mid(w.Box)-mid(bx.Rect)) < h {
-				switch token(w.Text) {
-				case "male", "masculino":
-					fp.set(fields, "patient.gender", "male", bx.Confidence*w.Confidence, bx.Rect)
-				case "female", "femenino":
-					fp.set(fields, "patient.gender", "female", bx.Confidence*w.Confidence, bx.Rect)
-				case "other", "otro", "something":
-					fp.set(fields, "patient.gender", "other", bx.Confidence*w.Confidence, bx.Rect)
-				}
-				break
+	}
+	if len(ticked) != 1 {
+		return
+	}
+	k := ticked[0]
+	bx := row[k]
+	value, conf := "", 0.0
+	for _, w := range p.Words {
+		if w.Box.Min.X > bx.Rect.Max.X && w.Box.Min.X-bx.Rect.Max.X < 2*h && abs(mid(w.Box)-mid(bx.Rect)) < h {
+			switch token(w.Text) {
+			case "male", "masculino":
+				value, conf = "male", bx.Confidence*w.Confidence
+			case "female", "femenino":
+				value, conf = "female", bx.Confidence*w.Confidence
+			case "other", "otro", "something":
+				value, conf = "other", bx.Confidence*w.Confidence
 			}
+			break
 		}
+	}
+	if value == "" && len(row) == 3 {
+		value, conf = options[k], bx.Confidence*0.9
+	}
+	if value != "" {
+		fp.set(fields, "patient.gender", value, conf, bx.Rect)
 	}
 }
 
