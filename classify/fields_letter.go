@@ -42,7 +42,7 @@ var allLetterLabels = func() []string {
 }()
 
 var (
-	codeSuffixRE   = regexp.MustCompile(`(?i)\s*\((?:cpt|hcpcs|ndc|icd-10|rev|cpt/hcpcs)[^)]*\)?\s*$`)
+	codeSuffixRE   = regexp.MustCompile(`(?i)\s*\((?:c?pt|hcpcs|ndc|icd-10|rev|cpt/hcpcs)[^)]*\)?[\s\-—–_.]*$`)
 	memberIDRE     = regexp.MustCompile(`\b[A-Z§$]{0,4}[0-9OSIl][0-9A-Z]{5,15}(?:-\d{1,3})?\b`)
 	reviewerRE     = regexp.MustCompile(`((?:[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|M\.D\.|DO|D\.O\.|PharmD|DDS|PhD))|(?:Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}))`)
 	refRE          = regexp.MustCompile(`(?i)\b(?:reference|ref|case|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
@@ -104,6 +104,11 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 		case "service":
 			full, box, conf := continueValue(p1, segs, l, allLetterLabels)
 			full = codeSuffixRE.ReplaceAllString(strings.TrimSpace(strings.Trim(full, ".:;,-=_ ")), "")
+			full = dropLeadingMarks(full)
+			// A sentence is not a service: a value run on from the body is refused.
+			if len(strings.Fields(full)) > 16 || strings.Contains(fold(full), "reviewed this request") {
+				continue
+			}
 			set(key, collapse(full), conf, box, p1, pageNo)
 		case "requesting_provider":
 			if hasDigit(v) {
@@ -299,6 +304,24 @@ func letterKey(label string) string {
 		}
 	}
 	return ""
+}
+
+// dropLeadingMarks removes what dotted leaders leave before a value ("2.0... .- : HUMIRA").
+func dropLeadingMarks(s string) string {
+	f := strings.Fields(s)
+	for len(f) > 1 {
+		letters := 0
+		for _, r := range f[0] {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if letters >= 2 {
+			break
+		}
+		f = f[1:]
+	}
+	return strings.Join(f, " ")
 }
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
@@ -521,13 +544,17 @@ func reasonOf(text string) string {
 	return best
 }
 
+// criteriaEnd is where a named guideline ends: the end of its sentence, or a comma OCR read
+// for the full stop before "A copy ..." (a criteria name may itself hold commas).
+const criteriaEnd = `(?:\.\s|\.$|[.,]\s+(?:A copy|You |Puede|Una copia|Si desea))`
+
 var criteriaREs = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)guidelines? used to (?:review|make) (?:this|your) (?:request|decision) (?:was|were|is) (.+?)\.(?:\s|$)`),
-	regexp.MustCompile(`(?i)siguientes criterios:\s*(.+?)\.(?:\s|$)`),
-	regexp.MustCompile(`(?i)criteria (?:applied|used):\s*(.+?)\.(?:\s|$)`),
-	regexp.MustCompile(`(?i)(?:based|basada?) (?:on|en) (?:the )?([^.]+?(?:Guidelines?|Criteria|Policy [A-Z0-9-]+))`),
-	regexp.MustCompile(`(?i)(?:decision|determination) using (?:the )?(.+?)\.(?:\s|$)`),
+	regexp.MustCompile(`(?i)guidelines? used to (?:review|make) (?:this|your) (?:request|decision) (?:was|were|is) (.+?)` + criteriaEnd),
+	regexp.MustCompile(`(?i)siguientes criterios:\s*(.+?)` + criteriaEnd),
+	regexp.MustCompile(`(?i)criteria (?:applied|used):\s*(.+?)` + criteriaEnd),
+	regexp.MustCompile(`(?i)(?:decision|determination) using (?:the )?(.+?)` + criteriaEnd),
 	regexp.MustCompile(`(?i)\busamos (.+?) para (?:tomar|hacer)`),
+	regexp.MustCompile(`(?i)(?:based|basada?) (?:on|en) (?:the )?([^.]+?(?:Guidelines?|Guidance|Criteria|Standard|Policy [A-Z0-9-]+))`),
 }
 
 func criteriaOf(text string) (string, bool) {

@@ -292,7 +292,7 @@ func stacked(p *ocr.Page, segs []segment, found []string, i int, below bool) int
 		} else {
 			d = s.box.Min.Y - t.box.Max.Y
 		}
-		if d < -h/3 || d > 3*h {
+		if d < -h/3 || d > 2*h {
 			continue
 		}
 		if abs(t.box.Min.X-s.box.Min.X) > 3*h {
