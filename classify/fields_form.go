@@ -433,19 +433,34 @@ func (fp *formPage) questions(fields map[string]Field) {
 		if !ok {
 			continue
 		}
-		line := p.Lines[m.line]
-		// The Yes and No boxes sit at the right end of the question's first line, which
-		// may be the line the phrase is on or one above.
+		// The Yes and No boxes sit at the right end of the question's first line: the row
+		// of boxes nearest the question's words (OCR's line boxes can span two rows).
+		cands := fp.boxesNear(m.box.Min.Y-2*h, m.box.Max.Y+h/2, p.Width/2)
 		var pair []omr.Box
-		for _, band := range [][2]int{{line.Box.Min.Y - h/2, line.Box.Max.Y + h/2}, {line.Box.Min.Y - 2*h, line.Box.Max.Y}} {
-			pair = fp.boxesNear(band[0], band[1], p.Width/2)
-			if len(pair) >= 2 {
-				break
+		bestD := -1
+		for _, a := range cands {
+			var row []omr.Box
+			for _, b := range cands {
+				if abs(mid(a.Rect)-mid(b.Rect)) <= h/2 {
+					row = append(row, b)
+				}
+			}
+			if len(row) < 2 {
+				continue
+			}
+			if d := abs(mid(a.Rect) - mid(m.box)); bestD < 0 || d < bestD {
+				bestD, pair = d, row
 			}
 		}
 		if len(pair) < 2 {
+			// One box of the pair not found (a broken outline on a fax): the other tells the
+			// answer if it is ticked and sits in the Yes or the No column of the page.
+			if b, col, ok := fp.loneBox(cands, m.box, h); ok && b.Checked {
+				fp.set(fields, q.key, col == "yes", b.Confidence*0.85, b.Rect)
+			}
 			continue
 		}
+		sort.Slice(pair, func(i, j int) bool { return pair[i].Rect.Min.X < pair[j].Rect.Min.X })
 		yes, no := pair[len(pair)-2], pair[len(pair)-1]
 		conf := min(yes.Confidence, no.Confidence)
 		switch {
@@ -458,6 +473,47 @@ func (fp *formPage) questions(fields map[string]Field) {
 			fp.set(fields, q.key, yes.Fill > no.Fill, 0.4, yes.Rect.Union(no.Rect))
 		}
 	}
+}
+
+// loneBox finds the single box on the question's row and says whether it is in the page's
+// Yes column or its No column (the columns of the page's complete yes/no pairs).
+func (fp *formPage) loneBox(cands []omr.Box, q image.Rectangle, h int) (omr.Box, string, bool) {
+	var lone []omr.Box
+	for _, b := range cands {
+		if abs(mid(b.Rect)-mid(q)) <= h {
+			lone = append(lone, b)
+		}
+	}
+	if len(lone) != 1 {
+		return omr.Box{}, "", false
+	}
+	// The columns: pairs elsewhere on the page.
+	var yesX, noX []int
+	all := fp.pg.Boxes
+	for i, a := range all {
+		for _, b := range all[i+1:] {
+			if abs(mid(a.Rect)-mid(b.Rect)) <= h/2 && a.Rect.Min.X > fp.pg.OCR.Width/2 && b.Rect.Min.X > fp.pg.OCR.Width/2 {
+				l, r := a, b
+				if r.Rect.Min.X < l.Rect.Min.X {
+					l, r = r, l
+				}
+				yesX, noX = append(yesX, l.Rect.Min.X), append(noX, r.Rect.Min.X)
+			}
+		}
+	}
+	if len(yesX) == 0 {
+		return omr.Box{}, "", false
+	}
+	sort.Ints(yesX)
+	sort.Ints(noX)
+	x := lone[0].Rect.Min.X
+	switch {
+	case abs(x-yesX[len(yesX)/2]) <= h:
+		return lone[0], "yes", true
+	case abs(x-noX[len(noX)/2]) <= h:
+		return lone[0], "no", true
+	}
+	return omr.Box{}, "", false
 }
 
 // gender reads the Male / Female / Other boxes on the row of "Gender:": the option is the
