@@ -84,6 +84,7 @@ var formStops = []string{
 	"i authorize any health care provider", "autorizo a cualquier proveedor", "do you want your health plan to pay",
 	"desea que su plan de salud pague", "imr application/complaint form", "formulario de queja/solicitud",
 	"page 1", "page 2", "page 3", "pagina 1", "pagina 2", "pagina 3", "please continue", "continue en la pagina",
+	"out-of-network providers", "proveedores fuera de la red", "did your health plan", "su plan de salud nego",
 }
 
 var denialReasons = []struct {
@@ -666,6 +667,10 @@ func (fp *formPage) longText(fields map[string]Field) {
 		if text == "" {
 			continue
 		}
+		if lt.key == "providers" {
+			// Phone numbers: OCR reads a full stop as a comma; "Dr," for "Dr.".
+			text = strings.ReplaceAll(fixDigits(text), "Dr,", "Dr.")
+		}
 		fp.set(fields, lt.key, text, conf, box)
 	}
 }
@@ -682,7 +687,11 @@ func cleanLine(p *ocr.Page, l ocr.Line) string {
 				continue
 			}
 		}
-		if (t == "l" || t == "I" || t == "i") && w.Confidence < 0.6 {
+		if (t == "l" || t == "|") && w.Confidence < 0.6 {
+			continue
+		}
+		// A box's edge read as a letter at the start of the line ("Y Dr. Ana ...").
+		if len(ws) == 0 && len([]rune(token(t))) <= 2 && w.Confidence < 0.7 && len(l.Words) > 2 {
 			continue
 		}
 		ws = append(ws, t)
