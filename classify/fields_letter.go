@@ -248,9 +248,9 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 	}
 	f := fold(body)
 	notice := (strings.Contains(f, "independent medical review") || strings.Contains(f, "revision medica independiente")) &&
-		(strings.Contains(f, "department of managed health care") || strings.Contains(f, "departamento de atencion medica administrada") ||
-			strings.Contains(f, "888-466-2219"))
-	set("imr_notice", notice, 0.9, image.Rectangle{}, nil, pageNo)
+		(strings.Contains(f, "managed health care") || strings.Contains(f, "atencion medica administrada") ||
+			strings.Contains(f, "466-2219") || strings.Contains(f, "dmhc.ca.gov"))
+	set("imr_notice", notice || hasNotice(pages), 0.9, image.Rectangle{}, nil, pageNo)
 }
 
 // letterCaptions are the letter labels as captions of a table, by key.
@@ -480,12 +480,31 @@ func withoutNotice(body string) string {
 		f := fold(s)
 		if strings.Contains(f, "imr") || strings.Contains(f, "independent medical review") || strings.Contains(f, "revision medica independiente") ||
 			strings.Contains(f, "department of managed health care") || strings.Contains(f, "departamento de atencion medica") ||
-			strings.Contains(f, "the department") || strings.Contains(f, "el departamento") {
+			strings.Contains(f, "the department") || strings.Contains(f, "el departamento") || strings.Contains(f, "managed health care") ||
+			strings.Contains(f, "impartial review") || strings.Contains(f, "revision imparcial") {
 			continue
 		}
 		b.WriteString(s)
 	}
 	return b.String()
+}
+
+// hasNotice: the regulator's paragraph is there, even misread here and there.
+func hasNotice(pages []Page) bool {
+	review, dept := false, false
+	for _, pg := range pages {
+		v := newView(pg.OCR)
+		if _, ok := v.findAny("independent medical review", "revision medica independiente"); ok {
+			review = true
+		}
+		if _, ok := v.findAny("department of managed health care", "departamento de atencion medica administrada", "managed health care", "atencion medica administrada"); ok {
+			dept = true
+		}
+		if strings.Contains(v.text, "466-2219") || strings.Contains(v.text, "dmhc.ca.gov") {
+			dept = true
+		}
+	}
+	return review && dept
 }
 
 func decisionOf(text string) string {

@@ -172,12 +172,31 @@ func parseState(s string) (string, bool) {
 
 var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
 
-// parseEmail finds an email address; OCR's spaces around "@" and "." are closed first.
+// commonMailDomains are where most people's mail is; an address that OCR broke can be
+// mended around them.
+var commonMailDomains = []string{"gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "aol.com", "att.net", "comcast.net", "sbcglobal.net", "live.com", "msn.com"}
+
+// parseEmail finds an email address. OCR's spaces around "@" and ".", a comma read for a
+// dot and "(D" or "©" read for "@" on a fax are mended first; the caller's confidence, the
+// OCR's, stays low for such a value.
 func parseEmail(s string) (string, bool) {
-	s = strings.NewReplacer(" @ ", "@", "@ ", "@", " @", "@", " .com", ".com", " .net", ".net", " .org", ".org").Replace(s)
+	s = strings.NewReplacer("(D", "@", "(d", "@", "©", "@", "(@", "@", "@)", "@", " @ ", "@", "@ ", "@", " @", "@",
+		" .com", ".com", " .net", ".net", " .org", ".org").Replace(s)
+	s = commaDotRE.ReplaceAllString(s, "$1.$2")
+	if !strings.Contains(s, "@") {
+		low := strings.ToLower(s)
+		for _, d := range commonMailDomains {
+			if k := strings.Index(low, d); k > 0 && low[k-1] != '.' {
+				s = s[:k] + "@" + s[k:]
+				break
+			}
+		}
+	}
 	m := emailRE.FindString(s)
 	return m, m != ""
 }
+
+var commaDotRE = regexp.MustCompile(`([A-Za-z0-9]), ?([A-Za-z0-9])`)
 
 // collapse trims s and collapses its white space.
 func collapse(s string) string {

@@ -56,6 +56,9 @@ func TestParseOthers(t *testing.T) {
 	if e, ok := parseEmail("raj.flores65 @outlook .com"); !ok || e != "raj.flores65@outlook.com" {
 		t.Errorf("email: %q %v", e, ok)
 	}
+	if e, ok := parseEmail("yolanda, obrien40(Dyahoo.com"); !ok || e != "yolanda.obrien40@yahoo.com" {
+		t.Errorf("fax email: %q %v", e, ok)
+	}
 	if id, ok := memberID("§V754200824501"); !ok || id != "SV754200824501" {
 		t.Errorf("member id: %q %v", id, ok)
 	}
