@@ -3,6 +3,7 @@ package classify
 import (
 	"image"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -38,6 +39,7 @@ var allLetterLabels = func() []string {
 	for _, ls := range letterLabels {
 		out = append(out, ls...)
 	}
+	sort.Strings(out)
 	return out
 }()
 
@@ -70,6 +72,7 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 			labels = append(labels, ls...)
 		}
 	}
+	sort.Strings(labels) // the same result on every run
 	rs := rows(p1)
 	segs := segments(p1, rs, 2.2)
 	for _, l := range pairs(p1, labels, true) {
@@ -255,9 +258,14 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 
 // letterCaptions are the letter labels as captions of a table, by key.
 func letterCaptions() []captionSpec {
+	var keys []string
+	for k := range letterLabels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
 	var out []captionSpec
-	for k, ls := range letterLabels {
-		for _, l := range ls {
+	for _, k := range keys {
+		for _, l := range letterLabels[k] {
 			if len(phraseTokens(l)) >= 1 {
 				out = append(out, captionSpec{k, phraseTokens(l)})
 			}
@@ -296,7 +304,13 @@ func personName(v string) bool {
 }
 
 func letterKey(label string) string {
-	for k, ls := range letterLabels {
+	keys := make([]string, 0, len(letterLabels))
+	for k := range letterLabels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ls := letterLabels[k]
 		for _, l := range ls {
 			if l == label {
 				return k
