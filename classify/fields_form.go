@@ -690,14 +690,17 @@ func cleanLine(p *ocr.Page, l ocr.Line) string {
 		if (t == "l" || t == "|") && w.Confidence < 0.6 {
 			continue
 		}
-		// A box's edge read as a letter at the start of the line ("Y Dr. Ana ...").
-		if len(ws) == 0 && len([]rune(token(t))) <= 2 && w.Confidence < 0.7 && len(l.Words) > 2 {
+		// A box's edge read as a letter at the start of the line ("Ty Dr. Ana ..."); "I" and
+		// Spanish "y", "o" are words.
+		if len(ws) == 0 && len([]rune(token(t))) <= 2 && w.Confidence < 0.7 && len(l.Words) > 2 && !oneLetterWords[token(t)] {
 			continue
 		}
 		ws = append(ws, t)
 	}
 	return collapse(strings.Join(ws, " "))
 }
+
+var oneLetterWords = wordSet("i a y o e u")
 
 // signatureInk is the share of dark pixels above which a signature area is signed.
 const signatureInk = 0.015
