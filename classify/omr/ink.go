@@ -1,0 +1,119 @@
+package omr
+
+import (
+	"image"
+	"math"
+)
+
+// maxLineSlope is the steepest a printed line may run: about 0.6°, the residual skew of a
+// straightened page and a little more.
+const maxLineSlope = 0.0105
+
+// Ink returns the fraction of r that is ink, 0..1: for a signature area, whether something
+// was written there. Straight lines that run across much of r (a signature line, the sides
+// of a box, a scanner streak) are not counted: nearly level ones at least a third of r's
+// width long, nearly upright ones at least half its height. Printed text inside r is
+// counted, so r should leave out a box's caption.
+func Ink(img *image.Gray, r image.Rectangle) float64 {
+	if img == nil {
+		return 0
+	}
+	r = r.Intersect(img.Rect)
+	if r.Empty() {
+		return 0
+	}
+	bm := binarize(img, r)
+	removeLines(bm)
+	n := 0
+	for _, v := range bm.pix {
+		n += int(v)
+	}
+	return float64(n) / float64(bm.w*bm.h)
+}
+
+// removeLines clears the ink of straight lines from the bitmap.
+func removeLines(bm *bitmap) {
+	var xs, ys []int32
+	for y := 0; y < bm.h; y++ {
+		for x, v := range bm.pix[y*bm.w : (y+1)*bm.w] {
+			if v == 1 {
+				xs, ys = append(xs, int32(x)), append(ys, int32(y))
+			}
+		}
+	}
+	if len(xs) == 0 {
+		return
+	}
+	gone := make([]bool, len(xs))
+	clearLines(xs, ys, bm.w, bm.h, 0.35, gone) // level lines: along x, offset in y
+	clearLines(ys, xs, bm.h, bm.w, 0.5, gone)  // upright lines: along y, offset in x
+	for i, g := range gone {
+		if g {
+			bm.pix[int(ys[i])*bm.w+int(xs[i])] = 0
+		}
+	}
+}
+
+// clearLines finds straight lines along one axis (n pixels long) among the ink pixels
+// (along[i], across[i]) not yet gone, across the other axis (m pixels): it projects the
+// pixels along every slope up to maxLineSlope and takes the slope with the highest peak; the
+// bins there holding at least frac*n pixels are lines, and the bins beside them (within two)
+// holding a tenth of that their soft or stepped edges. Their pixels are marked gone, and the search repeats for lines at other slopes.
+func clearLines(along, across []int32, n, m int, frac float64, gone []bool) {
+	need := int(math.Ceil(frac * float64(n)))
+	if need < 10 {
+		return
+	}
+	// Slopes in steps of half a pixel over the length: kk/(2n) for kk in -k2..k2.
+	k2 := int(math.Ceil(maxLineSlope * float64(2*n)))
+	k := k2/2 + 1
+	size := m + 2*k + 1
+	hist := make([]int32, size)
+	// bin is across - slope*along, shifted to be non-negative.
+	bin := func(i, kk int) int {
+		return int(across[i]) - int(math.Round(float64(kk)*float64(along[i])/float64(2*n))) + k
+	}
+	project := func(kk int) {
+		clear(hist)
+		for i := range along {
+			if !gone[i] {
+				hist[bin(i, kk)]++
+			}
+		}
+	}
+	for round := 0; round < 4; round++ {
+		bestPeak, bestK := int32(-1), 0
+		for kk := -k2; kk <= k2; kk++ {
+			project(kk)
+			for _, c := range hist {
+				if c > bestPeak || (c == bestPeak && abs(kk) < abs(bestK)) {
+					bestPeak, bestK = c, kk
+				}
+			}
+		}
+		if int(bestPeak) < need {
+			return
+		}
+		project(bestK)
+		line := make([]bool, size)
+		for b, c := range hist {
+			line[b] = int(c) >= need
+		}
+		edge := make([]bool, size)
+		for b, c := range hist {
+			if line[b] || int(c)*10 < need {
+				continue
+			}
+			for d := -2; d <= 2; d++ {
+				if b+d >= 0 && b+d < size && line[b+d] {
+					edge[b] = true
+				}
+			}
+		}
+		for i := range along {
+			if b := bin(i, bestK); !gone[i] && (line[b] || edge[b]) {
+				gone[i] = true
+			}
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package omr
+
+import (
+	"image"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"intake/fixtures/device"
+	"intake/fixtures/paper"
+)
+
+// signaturePage prints the two signature areas of the IMR form's editions, signed or not:
+// Rev 09/25's captioned box and Rev 01/20's line with the caption beneath. It returns the
+// areas (in points) a reader measures: the box below its caption, and the band over the
+// line. Both hold printed lines (the box's sides and bottom, the signature line).
+func signaturePage(r *rand.Rand, signed bool) (*paper.Page, [2][4]float64) {
+	p := paper.NewPage()
+	p.Text(paper.Sans, 9, 36, 80, "I authorize the release of my medical records to the Department.")
+	bx, by := 236.0, 120.0
+	p.Rect(bx, by, 220, 26, 0.6)
+	p.Text(paper.Sans, 7, bx+3, by+8, "Signature")
+	lx, ly := 251.0, 240.0
+	p.Line(lx, ly+15, lx+206, ly+15, 0.5)
+	p.Text(paper.Serif, 7, lx, ly+22.5, "Signature of Patient or Guardian")
+	if signed {
+		p.Signature(r, bx+10, by+2, 200, 24)
+		p.Signature(r, lx+6, ly-10, 190, 26)
+	}
+	return p, [2][4]float64{{bx, by + 9, 220, 17}, {lx, ly - 12, 206, 29}}
+}
+
+func pxRect(s scanned, a [4]float64) image.Rectangle {
+	x0, y0 := s.pt(a[0], a[1])
+	x1, y1 := s.pt(a[0]+a[2], a[1]+a[3])
+	return image.Rect(int(math.Round(x0)), int(math.Round(y0)), int(math.Round(x1)), int(math.Round(y1)))
+}
+
+// TestInkSignature tells a signed area from an empty one, printed lines and all, in every
+// condition: the empty areas measure under 0.01, the signed ones over 0.03.
+func TestInkSignature(t *testing.T) {
+	for k, c := range device.Conditions {
+		t.Run(string(c), func(t *testing.T) {
+			t.Parallel()
+			minSigned, maxEmpty := 1.0, 0.0
+			for i := 0; i < 3; i++ {
+				for _, signed := range []bool{false, true} {
+					r := rand.New(rand.NewPCG(uint64(i), uint64(k)))
+					p, areas := signaturePage(r, signed)
+					e := effects(r, c)
+					if i == 0 {
+						e.Noise, e.Blur, e.Streak, e.Dropouts = 0.7, true, true, c.Fax()
+					}
+					s := scan(t, r, p, c, e)
+					for _, a := range areas {
+						v := Ink(s.img, pxRect(s, a))
+						if signed {
+							minSigned = math.Min(minSigned, v)
+						} else {
+							maxEmpty = math.Max(maxEmpty, v)
+						}
+					}
+				}
+			}
+			t.Logf("%s: empty areas <= %.4f, signed >= %.4f", c, maxEmpty, minSigned)
+			if maxEmpty >= 0.01 || minSigned <= 0.03 {
+				t.Errorf("%s: empty areas up to %.4f, signed down to %.4f: not clearly apart", c, maxEmpty, minSigned)
+			}
+		})
+	}
+}
+
+// TestInkIgnoresLines measures nothing in an area holding only a box outline and a rule,
+// slightly skewed, and the stroke of a drawn line that is not straight.
+func TestInkIgnoresLines(t *testing.T) {
+	p := paper.NewPage()
+	p.Rect(100, 100, 200, 30, 0.8)
+	p.Line(100, 120, 300, 121.5, 0.6) // about 0.4° off level
+	img := p.Render(300)
+	r := image.Rect(100*300/72-10, 100*300/72-10, 300*300/72+10, 130*300/72+10)
+	if v := Ink(img, r); v > 0.001 {
+		t.Errorf("Ink of lines = %.4f, want about 0", v)
+	}
+	p.Stroke([]paper.Point{{X: 120, Y: 125}, {X: 160, Y: 105}, {X: 200, Y: 125}, {X: 240, Y: 105}}, 1.2, 0)
+	if v := Ink(p.Render(300), r); v < 0.01 {
+		t.Errorf("Ink of a zigzag = %.4f, want more", v)
+	}
+}
