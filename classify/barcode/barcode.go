@@ -51,8 +51,7 @@
 // long, wide bars at least 1.4 times as thick as narrow ones, spaces between bars of up to
 // three bar widths with no ink in them, and no ink within the widest bar's width outside
 // the outer bars. The project's separator sheet (fixtures/paperwork.SeparatorSheet) prints
-// WNWN from the top under the words "PATCH T": by Kodak's table that is Patch 3, and Scan
-// says so.
+// a Patch T, NWNW from the top.
 //
 // # Noise and speed
 //

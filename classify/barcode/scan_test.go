@@ -10,10 +10,9 @@ import (
 	"intake/pipeline/casenum"
 )
 
-// separatorWant is what the separator sheet carries. Its bars, wide-narrow-wide-narrow from
-// the top, are Kodak's Patch 3 (Patch T is narrow-wide-narrow-wide), though the sheet
-// prints "PATCH T" under them: see the package documentation.
-var separatorWant = []string{"code128:SEPARATOR", "patch:3:WNWN"}
+// separatorWant is what the separator sheet carries: its bars, narrow-wide-narrow-wide from
+// the top, are Kodak's Patch T, as the sheet prints under them.
+var separatorWant = []string{"code128:SEPARATOR", "patch:T:NWNW"}
 
 // want returns what Scan must find on a fixture page.
 func want(name string) []string {
@@ -84,7 +83,7 @@ func TestBoxes(t *testing.T) {
 	if !near(syms[0].Box, code, pt(4)) {
 		t.Errorf("Code 128 box %v, want about %v", syms[0].Box, code)
 	}
-	patch := image.Rect(pt(72), pt(430), pt(540), pt(521))
+	patch := image.Rect(pt(72), pt(430), pt(540), pt(430+3*28+14)) // four bars 28 pt apart, the last one wide
 	if !near(syms[1].Box, patch, pt(2)) {
 		t.Errorf("patch box %v, want about %v", syms[1].Box, patch)
 	}
