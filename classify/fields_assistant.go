@@ -1,10 +1,5 @@
 package classify
 
-import (
-	"image"
-	"strings"
-)
-
 // assistantText are the captions of the Authorized Assistant Form (DMHC 20-160): each at
 // the top of its box, the value under it.
 var assistantText = []struct {
@@ -35,49 +30,7 @@ func extractAssistant(doc Document, pages []Page, fields map[string]Field) {
 		}
 		caps = append(caps, captionSpec{"", phraseTokens("patient signature")})
 		fp.findCaptions(caps, 1, 0.5)
-		for _, l := range fp.labels {
-			if l.key == "" {
-				continue
-			}
-			v, box, conf, ok := fp.valueOf(l)
-			if !ok {
-				continue
-			}
-			var value any = collapse(v)
-			switch l.key {
-			case "patient.signed_date":
-				d, ok := parseDate(v)
-				if !ok {
-					continue
-				}
-				value = d
-			case "assistant.phone", "assistant.phone2":
-				n, ok := parsePhone(v)
-				if !ok {
-					continue
-				}
-				value = n
-			case "assistant.zip":
-				z, ok := parseZip(v)
-				if !ok {
-					continue
-				}
-				value = z
-			case "assistant.state":
-				s, ok := parseState(v)
-				if !ok {
-					continue
-				}
-				value = s
-			case "assistant.email":
-				e, ok := parseEmail(v)
-				if !ok {
-					continue
-				}
-				value = e
-			}
-			fp.set(fields, l.key, value, conf, box)
-		}
+		fp.textFields(fields)
 		// The power-of-attorney box, left of its sentence.
 		if m, ok := fp.v.findAny("my power of attorney", "power of attorney for health care"); ok {
 			for _, bx := range pg.Boxes {
@@ -102,8 +55,6 @@ func extractAssistant(doc Document, pages []Page, fields map[string]Field) {
 				break
 			}
 		}
-		_ = image.Rectangle{}
-		_ = strings.TrimSpace
 	}
 }
 

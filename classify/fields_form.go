@@ -356,6 +356,7 @@ func (fp *formPage) set(fields map[string]Field, key string, value any, conf flo
 	fields[key] = newField(value, conf, fp.no, box, fp.pg.OCR)
 }
 
+// textFields reads the value of every caption found, normalised for its key.
 func (fp *formPage) textFields(fields map[string]Field) {
 	for _, l := range fp.labels {
 		if l.key == "" {
@@ -368,48 +369,11 @@ func (fp *formPage) textFields(fields map[string]Field) {
 		if !ok {
 			continue
 		}
-		var value any = collapse(v)
-		switch l.key {
-		case "patient.dob":
-			d, ok := parseDate(v)
-			if !ok {
-				continue
-			}
-			value = d
-		case "patient.phone", "patient.phone2":
-			n, ok := parsePhone(v)
-			if !ok {
-				continue
-			}
-			value = n
-		case "patient.zip":
-			z, ok := parseZip(v)
-			if !ok {
-				continue
-			}
-			value = z
-		case "patient.state":
-			s, ok := parseState(v)
-			if !ok {
-				continue
-			}
-			value = s
-		case "patient.email":
-			e, ok := parseEmail(v)
-			if !ok {
-				continue
-			}
-			value = e
-		case "patient.middle_initial":
-			value = strings.TrimRight(collapse(v), ".")
-		case "plan.member_id":
-			id, ok := memberID(strings.ReplaceAll(collapse(v), " ", ""))
-			if !ok {
-				continue
-			}
-			value, conf = id, conf*idCertainty(v)
+		value, factor, ok := normalize(l.key, v)
+		if !ok {
+			continue
 		}
-		fp.set(fields, l.key, value, conf, box)
+		fp.set(fields, l.key, value, conf*factor, box)
 	}
 }
 

@@ -274,7 +274,7 @@ func letterCaptions() []captionSpec {
 	return out
 }
 
-// topLines is the folded-free text of the lines in the top share of the page.
+// topLines is the text of the lines in the top share of the page, below the fax header.
 func topLines(p *ocr.Page, share float64) string {
 	var b strings.Builder
 	for _, l := range p.Lines {

@@ -1,17 +1,10 @@
 package classify_test
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
-	"intake/ocr"
+	"intake/ocr/ocrtest"
 )
 
-func TestMain(m *testing.M) {
-	if err := ocr.SingleThreaded(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	os.Exit(m.Run())
-}
+// TestMain limits Tesseract to one OpenMP thread: the tests read pages with it.
+func TestMain(m *testing.M) { ocrtest.Main(m) }

@@ -220,17 +220,7 @@ func classifyPage(pg Page) pageKind {
 }
 
 // topText is the folded text of the lines in the top share of the page (below the fax header).
-func topText(p *ocr.Page, share float64) string {
-	var b strings.Builder
-	for _, l := range p.Lines {
-		if l.Norm.Y0 < headerBand || l.Norm.Y0 > share {
-			continue
-		}
-		b.WriteString(l.Text)
-		b.WriteByte('\n')
-	}
-	return fold(b.String())
-}
+func topText(p *ocr.Page, share float64) string { return fold(topLines(p, share)) }
 
 // faxTitleRE: a cover names itself on a line of its own ("FAX", "Fax Cover Sheet",
 // "Facsimile Transmittal"); a letterhead's "Fax (855) 555-4987" is not a title.

@@ -48,19 +48,20 @@ func similar(a, b string) bool {
 	n := len([]rune(b))
 	switch {
 	case n >= 8:
-		return editDistance(a, b) <= 2
+		return EditDistance(a, b) <= 2
 	case n >= 4:
-		return editDistance(a, b) <= 1
+		return EditDistance(a, b) <= 1
 	case n == 3:
 		// "de!" read for "del": the first two letters right and one letter off.
 		ra := []rune(a)
-		return len(ra) >= 2 && string(ra[:2]) == string([]rune(b)[:2]) && editDistance(a, b) <= 1
+		return len(ra) >= 2 && string(ra[:2]) == string([]rune(b)[:2]) && EditDistance(a, b) <= 1
 	}
 	return false
 }
 
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in runes. The evaluation uses
+// it for the character error rate of long answers.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) == 0 {
 		return len(rb)

@@ -202,3 +202,35 @@ var commaDotRE = regexp.MustCompile(`([A-Za-z0-9]), ?([A-Za-z0-9])`)
 func collapse(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// normalize turns a value read for key into the contract's form: dates YYYY-MM-DD, phones
+// 10 digits, ZIP, state, e-mail, member ids; other text with its white space collapsed. It
+// returns a factor for the value's confidence (below 1 when the value needed mending) and
+// false when the text holds no value of the key's kind.
+func normalize(key, v string) (string, float64, bool) {
+	last := key[strings.LastIndexAny(key, ".")+1:]
+	switch {
+	case last == "dob" || strings.HasSuffix(last, "date"):
+		d, ok := parseDate(v)
+		return d, 1, ok
+	case last == "phone" || last == "phone2":
+		n, ok := parsePhone(v)
+		return n, 1, ok
+	case last == "zip":
+		z, ok := parseZip(v)
+		return z, 1, ok
+	case last == "state":
+		st, ok := parseState(v)
+		return st, 1, ok
+	case last == "email":
+		e, ok := parseEmail(v)
+		return e, 1, ok
+	case last == "middle_initial":
+		return strings.TrimRight(collapse(v), "."), 1, true
+	case last == "member_id" || key == "member.id":
+		id, ok := memberID(strings.ReplaceAll(collapse(v), " ", ""))
+		return id, idCertainty(v), ok
+	}
+	c := collapse(v)
+	return c, 1, c != ""
+}

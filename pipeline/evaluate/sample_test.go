@@ -2,21 +2,14 @@ package evaluate_test
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"testing"
 
-	"intake/ocr"
+	"intake/ocr/ocrtest"
 	"intake/pipeline/evaluate"
 )
 
-func TestMain(m *testing.M) {
-	if err := ocr.SingleThreaded(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	os.Exit(m.Run())
-}
+// TestMain limits Tesseract to one OpenMP thread: the tests read pages with it.
+func TestMain(m *testing.M) { ocrtest.Main(m) }
 
 // TestSampleFigures runs the whole reading of the committed sample corpus (real files,
 // real Tesseract) and holds the figures a regression would lower. The floors sit a little

@@ -73,47 +73,34 @@ type CaseScore struct {
 func scoreCases(inputs []Input) *CaseScore {
 	cs := &CaseScore{}
 	var kind, typ, issues, area, filing, flags, tp, fp, fn int
-	for _, in := range inputs {
-		received, err := time.Parse(time.RFC3339, in.Truth.Input.ReceivedAt)
-		if err != nil || in.Truth.Status == "duplicate" {
-			continue
+	for _, oc := range openedCases(inputs) {
+		tc, got := oc.truth, oc.got
+		cs.Cases++
+		if got.Kind == tc.Kind {
+			kind++
 		}
-		byEnv := map[int][]classify.Document{}
-		for _, d := range in.Result.Documents {
-			byEnv[d.Envelope] = append(byEnv[d.Envelope], d)
+		if got.IMRType == deref(tc.IMRType) {
+			typ++
 		}
-		for _, tc := range in.Truth.Cases {
-			if tc.Action != "created" && tc.Action != "needs_review" {
-				continue
-			}
-			cs.Cases++
-			got := classify.TypeCase(byEnv[tc.Envelope], received)
-			if got.Kind == tc.Kind {
-				kind++
-			}
-			if got.IMRType == deref(tc.IMRType) {
-				typ++
-			}
-			if fmt.Sprint(sorted(got.Issues)) == fmt.Sprint(sorted(tc.Issues)) {
-				issues++
-			}
-			if got.ClinicalArea == deref(tc.ClinicalArea) {
-				area++
-			}
-			if (got.Filing == nil) == (tc.Filing == nil) && (got.Filing == nil || got.Filing.DecisionDate == tc.Filing.DecisionDate && got.Filing.Timely == tc.Filing.Timely) {
-				filing++
-			}
-			if fmt.Sprint(sorted(got.Flags)) == fmt.Sprint(sorted(tc.Flags)) {
-				flags++
-			}
-			switch {
-			case got.Urgent && tc.Urgent:
-				tp++
-			case got.Urgent:
-				fp++
-			case tc.Urgent:
-				fn++
-			}
+		if fmt.Sprint(sorted(got.Issues)) == fmt.Sprint(sorted(tc.Issues)) {
+			issues++
+		}
+		if got.ClinicalArea == deref(tc.ClinicalArea) {
+			area++
+		}
+		if (got.Filing == nil) == (tc.Filing == nil) && (got.Filing == nil || got.Filing.DecisionDate == tc.Filing.DecisionDate && got.Filing.Timely == tc.Filing.Timely) {
+			filing++
+		}
+		if fmt.Sprint(sorted(got.Flags)) == fmt.Sprint(sorted(tc.Flags)) {
+			flags++
+		}
+		switch {
+		case got.Urgent && tc.Urgent:
+			tp++
+		case got.Urgent:
+			fp++
+		case tc.Urgent:
+			fn++
 		}
 	}
 	n := cs.Cases
@@ -127,6 +114,36 @@ func scoreCases(inputs []Input) *CaseScore {
 		cs.UrgentPrecision = 1
 	}
 	return cs
+}
+
+// openedCase is an envelope that opens a case: the truth and what case typing made of the
+// documents found in it.
+type openedCase struct {
+	input string
+	truth corpus.TruthCase
+	got   classify.CaseFacts
+}
+
+// openedCases types the case of every envelope that opens one (those that join an existing
+// case take its values from the store; duplicates open nothing).
+func openedCases(inputs []Input) []openedCase {
+	var out []openedCase
+	for _, in := range inputs {
+		received, err := time.Parse(time.RFC3339, in.Truth.Input.ReceivedAt)
+		if err != nil || in.Truth.Status == "duplicate" {
+			continue
+		}
+		byEnv := map[int][]classify.Document{}
+		for _, d := range in.Result.Documents {
+			byEnv[d.Envelope] = append(byEnv[d.Envelope], d)
+		}
+		for _, tc := range in.Truth.Cases {
+			if tc.Action == "created" || tc.Action == "needs_review" {
+				out = append(out, openedCase{in.Name, tc, classify.TypeCase(byEnv[tc.Envelope], received)})
+			}
+		}
+	}
+	return out
 }
 
 func deref(s *string) string {
@@ -211,7 +228,7 @@ func Score(inputs []Input) *Report {
 					if got != nil {
 						gs = fmt.Sprint(got.Value)
 					}
-					cerErr += editDistance(normText(gs), normText(ws))
+					cerErr += classify.EditDistance(normText(gs), normText(ws))
 					cerLen += len([]rune(normText(ws)))
 					r.Fields.LongTexts++
 					continue
@@ -340,27 +357,6 @@ func normText(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := prev[j-1]
-			if ra[i-1] != rb[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
-
 // Miss is one field the pipeline got wrong. It holds the values themselves: print misses
 // only for synthetic corpora, never for real submissions.
 type Miss struct {
@@ -395,7 +391,7 @@ func Misses(inputs []Input) []Miss {
 					if ok {
 						g = normText(fmt.Sprint(f.Value))
 					}
-					if len(w) > 0 && float64(editDistance(g, w)) > 0.03*float64(len([]rune(w))) {
+					if len(w) > 0 && float64(classify.EditDistance(g, w)) > 0.03*float64(len([]rune(w))) {
 						out = append(out, Miss{Input: in.Name, Kind: td.Kind, Key: key, Want: want, Got: f.Value, Found: ok, NeedsReview: f.NeedsReview, Confidence: f.Confidence})
 					}
 					continue
@@ -419,32 +415,19 @@ func Misses(inputs []Input) []Miss {
 // line per case, naming the keys that differ and the two values (synthetic corpora only).
 func CaseMisses(inputs []Input) []Miss {
 	var out []Miss
-	for _, in := range inputs {
-		received, err := time.Parse(time.RFC3339, in.Truth.Input.ReceivedAt)
-		if err != nil || in.Truth.Status == "duplicate" {
-			continue
-		}
-		byEnv := map[int][]classify.Document{}
-		for _, d := range in.Result.Documents {
-			byEnv[d.Envelope] = append(byEnv[d.Envelope], d)
-		}
-		for _, tc := range in.Truth.Cases {
-			if tc.Action != "created" && tc.Action != "needs_review" {
-				continue
+	for _, oc := range openedCases(inputs) {
+		tc, got := oc.truth, oc.got
+		add := func(key string, want, g any) {
+			if fmt.Sprint(want) != fmt.Sprint(g) {
+				out = append(out, Miss{Input: oc.input, Kind: "case", Key: key, Want: want, Got: g, Found: true})
 			}
-			got := classify.TypeCase(byEnv[tc.Envelope], received)
-			add := func(key string, want, g any) {
-				if fmt.Sprint(want) != fmt.Sprint(g) {
-					out = append(out, Miss{Input: in.Name, Kind: "case", Key: key, Want: want, Got: g, Found: true})
-				}
-			}
-			add("kind", tc.Kind, got.Kind)
-			add("imr_type", deref(tc.IMRType), got.IMRType)
-			add("urgent", tc.Urgent, got.Urgent)
-			add("issues", sorted(tc.Issues), sorted(got.Issues))
-			add("clinical_area", deref(tc.ClinicalArea), got.ClinicalArea)
-			add("flags", sorted(tc.Flags), sorted(got.Flags))
 		}
+		add("kind", tc.Kind, got.Kind)
+		add("imr_type", deref(tc.IMRType), got.IMRType)
+		add("urgent", tc.Urgent, got.Urgent)
+		add("issues", sorted(tc.Issues), sorted(got.Issues))
+		add("clinical_area", deref(tc.ClinicalArea), got.ClinicalArea)
+		add("flags", sorted(tc.Flags), sorted(got.Flags))
 	}
 	return out
 }
