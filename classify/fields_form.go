@@ -702,14 +702,19 @@ func (fp *formPage) signature(fields map[string]Field) {
 	if signer == nil {
 		return
 	}
-	p := fp.pg.OCR
-	for _, l := range fp.v.find("date") {
+	for _, word := range []string{"date", "fecha"} {
+		for _, l := range fp.v.find(word) {
+			fp.dateBeside(fields, l, signer)
+		}
+	}
+	if _, ok := fields["signed_date"]; !ok {
+		// The "Date" caption unread (a signature runs over it): the date field starts 420
+		// points right of the signer's caption, in both editions.
+		dx := int(420 * fp.pg.OCR.DPI / 72)
+		l := match{box: signer.box.Add(image.Pt(dx, 0))}
+		l.box.Max.X = l.box.Min.X + fp.th
 		fp.dateBeside(fields, l, signer)
 	}
-	for _, l := range fp.v.find("fecha") {
-		fp.dateBeside(fields, l, signer)
-	}
-	_ = p
 }
 
 func (fp *formPage) dateBeside(fields map[string]Field, m match, signer *formLabel) {
@@ -725,5 +730,3 @@ func (fp *formPage) dateBeside(fields map[string]Field, m match, signer *formLab
 		fp.set(fields, "signed_date", d, conf, box)
 	}
 }
-
-var _ = ocr.Box{}
