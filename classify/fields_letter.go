@@ -49,7 +49,7 @@ var (
 	reviewerRE     = regexp.MustCompile(`((?:[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|M\.D\.|DO|D\.O\.|PharmD|DDS|PhD))|(?:Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}))`)
 	refRE          = regexp.MustCompile(`(?i)\b(?:reference|ref|case|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
 	memberIDTextRE = regexp.MustCompile(`(?i)(?:member id|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado)\s*(?:\(cin\))?\s*[:#]?\s*\n?\s*([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
-	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC)`)
+	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC)`)
 	dobRE          = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
 	providerRE     = regexp.MustCompile(`(?i:requested by|request from|submitted by|sent by|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
 )
