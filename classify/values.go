@@ -193,8 +193,12 @@ func parseEmail(s string) (string, bool) {
 		}
 	}
 	m := emailRE.FindString(s)
+	m = tldFix.Replace(m)
 	return m, m != ""
 }
+
+// tldFix mends the endings OCR misreads most.
+var tldFix = strings.NewReplacer(".corn", ".com", ".con", ".com", ".nct", ".net", ".cam", ".com", ".c0m", ".com")
 
 var commaDotRE = regexp.MustCompile(`([A-Za-z0-9]), ?([A-Za-z0-9])`)
 
@@ -223,8 +227,15 @@ func normalize(key, v string) (string, float64, bool) {
 		st, ok := parseState(v)
 		return st, 1, ok
 	case last == "email":
-		e, ok := parseEmail(v)
-		return e, 1, ok
+		// An address has no spaces: OCR's ("ruth. gonzalez19@out look.com") are closed.
+		e, ok := parseEmail(strings.Join(strings.Fields(v), ""))
+		factor := 1.0
+		// Tesseract often reads the "@" of a typed address as "0@" or "D@": such an address
+		// goes to a person.
+		if k := strings.Index(e, "@"); k > 0 && strings.ContainsRune("0ODQ", rune(e[k-1])) {
+			factor = 0.6
+		}
+		return e, factor, ok
 	case last == "middle_initial":
 		return strings.TrimRight(collapse(v), "."), 1, true
 	case last == "member_id" || key == "member.id":
