@@ -51,7 +51,7 @@ var (
 	memberIDTextRE = regexp.MustCompile(`(?i)(?:member id|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado)\s*(?:\(cin\))?\s*[:#]?\s*\n?\s*([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
 	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC)`)
 	dobRE          = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
-	providerRE     = regexp.MustCompile(`(?i:requested by|request from|submitted by|sent by|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
+	providerRE     = regexp.MustCompile(`(?i:requested by|request from|request that|submitted by|sent by|solicitud que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
 )
 
 func extractLetter(doc Document, pages []Page, fields map[string]Field) {
@@ -88,6 +88,7 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 			}
 			set(key, collapse(v), l.confidence, l.box, p1, pageNo)
 		case "member.name":
+			v = tidyName(v)
 			if !personName(v) {
 				continue // "Member Services 1-800-...", "MEMBER APPEALS AND GRIEVANCES"
 			}
@@ -192,17 +193,33 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 	if _, ok := fields["member.name"]; !ok {
 		for _, l := range p1.Lines {
 			t := strings.TrimSpace(l.Text)
-			if !strings.HasPrefix(fold(t), "re:") {
+			m := reLineRE.FindStringIndex(t)
+			if m == nil {
 				continue
 			}
-			name := strings.TrimSpace(t[3:])
+			name := strings.TrimSpace(t[m[1]:])
 			if k := strings.IndexAny(name, ",;|"); k > 0 {
 				name = name[:k]
 			}
-			if personName(name) {
+			if name = tidyName(name); personName(name) {
 				set("member.name", collapse(name), lineConfidence(p1, l)*0.9, l.Box, p1, pageNo)
 			}
 			break
+		}
+	}
+	if _, ok := fields["member.name"]; !ok {
+		// The addressee: the line under the letter's date, for a person to confirm.
+		if d, ok := fields["letter.date"]; ok {
+			for i, l := range p1.Lines {
+				if ocr.Normalize(l.Box, p1.Width, p1.Height) != d.Box || i+1 >= len(p1.Lines) {
+					continue
+				}
+				next := p1.Lines[i+1]
+				if name := tidyName(strings.TrimSpace(next.Text)); personName(name) {
+					set("member.name", collapse(name), min(lineConfidence(p1, next), 0.7), next.Box, p1, pageNo)
+				}
+				break
+			}
 		}
 	}
 
@@ -288,6 +305,18 @@ func topLines(p *ocr.Page, share float64) string {
 }
 
 var notNameWords = wordSet("appeals grievances grievance services service department relations member miembro servicios unit plan health group medical center management utilization notice date")
+
+// tidyName mends what OCR does to a middle initial: "Miguel Y, Jackson" (a comma read for
+// the full stop), "Daniel |. Patel" (a bar read for an I).
+func tidyName(v string) string {
+	v = initialCommaRE.ReplaceAllString(v, "$1. $2")
+	return strings.ReplaceAll(v, "|.", "I.")
+}
+
+var (
+	initialCommaRE = regexp.MustCompile(`\b([A-Z]), ([A-Z][a-z])`)
+	reLineRE       = regexp.MustCompile(`(?i)^re\s?[:;.]\s*`)
+)
 
 // personName: two to five words of letters, none a word of an office or a form.
 func personName(v string) bool {
