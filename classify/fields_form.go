@@ -75,6 +75,9 @@ var formLong = []struct {
 	{"problem", []string{"briefly describe the problem", "describa brevemente el problema"}, []string{"with your health plan:", "con su plan de salud:"}},
 }
 
+// answerLines is how many lines the form gives each free-text answer.
+var answerLines = map[string]int{"reimbursement_services": 2, "condition": 2, "treatment_requested": 2, "providers": 2, "problem": 6}
+
 // formStops are what ends a free-text answer: the next question or section.
 var formStops = []string{
 	"what is your medical condition", "cual es su condicion medica", "what medical treatment", "que tratamiento",
@@ -592,6 +595,11 @@ func (fp *formPage) longText(fields map[string]Field) {
 		}
 		for _, r := range denialReasons {
 			stops = append(stops, r.phrases...)
+		}
+		// No further than the answer's box reaches: the form prints a box of a few 14-point
+		// lines under each question.
+		if n, ok := answerLines[lt.key]; ok {
+			stopY = min(stopY, endY+int(float64(n*14+12)*p.DPI/72))
 		}
 		for _, s := range stops {
 			for _, m := range fp.v.find(s) {
