@@ -197,6 +197,14 @@ func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare flo
 				}
 			}
 			if best < 0 {
+				// A caption of three words or more with one word misread beyond recognition
+				// ("Health Plan Nanu" on a fax) is no label, but its words still show the
+				// row is one of captions.
+				if n := nearCaption(p, ws[i:], caps); n > 0 {
+					used += n
+					i += n
+					continue
+				}
 				i++
 				continue
 			}
@@ -223,6 +231,29 @@ func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare flo
 			}
 		}
 	}
+}
+
+// nearCaption says how many of the words ws begin with a caption of three words or more
+// read with exactly one word wrong (not its first); 0 when none.
+func nearCaption(p *ocr.Page, ws []int, caps []captionSpec) int {
+	for _, cp := range caps {
+		if len(cp.toks) < 3 || len(cp.toks) > len(ws) {
+			continue
+		}
+		missed := 0
+		for k, want := range cp.toks {
+			if !similar(token(p.Words[ws[k]].Text), want) {
+				missed++
+				if k == 0 {
+					missed = 2
+				}
+			}
+		}
+		if missed == 1 {
+			return len(cp.toks)
+		}
+	}
+	return 0
 }
 
 // valueOf returns the words typed in a caption's field: the run of words, on the row
