@@ -427,11 +427,13 @@ func (fp *formPage) boxesNear(y0, y1, x int) []omr.Box {
 func (fp *formPage) questions(fields map[string]Field) {
 	p := fp.pg.OCR
 	h := fp.th
+	found := map[string]bool{}
 	for _, q := range formQuestions {
 		m, ok := fp.v.findAny(q.phrases...)
 		if !ok {
 			continue
 		}
+		found[q.key] = true
 		// The Yes and No boxes sit at the right end of the question's first line: the row
 		// of boxes nearest the question's words (OCR's line boxes can span two rows).
 		cands := fp.boxesNear(m.box.Min.Y-2*h, m.box.Max.Y+h/2, p.Width/2)
@@ -459,18 +461,84 @@ func (fp *formPage) questions(fields map[string]Field) {
 			}
 			continue
 		}
-		sort.Slice(pair, func(i, j int) bool { return pair[i].Rect.Min.X < pair[j].Rect.Min.X })
-		yes, no := pair[len(pair)-2], pair[len(pair)-1]
-		conf := min(yes.Confidence, no.Confidence)
-		switch {
-		case yes.Checked && !no.Checked:
-			fp.set(fields, q.key, true, conf, yes.Rect)
-		case no.Checked && !yes.Checked:
-			fp.set(fields, q.key, false, conf, no.Rect)
-		case yes.Checked && no.Checked:
-			// Both ticked: the fuller one, for a person to confirm.
-			fp.set(fields, q.key, yes.Fill > no.Fill, 0.4, yes.Rect.Union(no.Rect))
+		fp.answer(fields, q.key, pair, 1)
+	}
+	fp.questionsByOrder(fields, found)
+}
+
+// answer reads a yes/no pair (the row's last two boxes) into key.
+func (fp *formPage) answer(fields map[string]Field, key string, pair []omr.Box, factor float64) {
+	sort.Slice(pair, func(i, j int) bool { return pair[i].Rect.Min.X < pair[j].Rect.Min.X })
+	yes, no := pair[len(pair)-2], pair[len(pair)-1]
+	conf := min(yes.Confidence, no.Confidence) * factor
+	switch {
+	case yes.Checked && !no.Checked:
+		fp.set(fields, key, true, conf, yes.Rect)
+	case no.Checked && !yes.Checked:
+		fp.set(fields, key, false, conf, no.Rect)
+	case yes.Checked && no.Checked:
+		// Both ticked: the fuller one, for a person to confirm.
+		fp.set(fields, key, yes.Fill > no.Fill, 0.4, yes.Rect.Union(no.Rect))
+	}
+}
+
+// pageQuestions are the yes/no questions of each page of the form, in the order printed.
+var pageQuestions = [][]string{
+	{"patient.email_ok", "wants_assistant", "medi_cal", "fair_hearing", "medicare", "grievance_filed", "wants_reimbursement", "wants_future_services"},
+	{"plan_denied", "out_of_network"},
+	{"wants_primary_language"},
+}
+
+// questionsByOrder answers the questions whose wording OCR could not read from their place:
+// when the page shows exactly as many yes/no rows as its questions, the rows are the
+// questions in the order the form prints them. A person confirms such answers.
+func (fp *formPage) questionsByOrder(fields map[string]Field, found map[string]bool) {
+	var list []string
+	for _, qs := range pageQuestions {
+		for _, k := range qs {
+			if found[k] {
+				list = qs
+			}
 		}
+	}
+	if list == nil {
+		return
+	}
+	missing := false
+	for _, k := range list {
+		if !found[k] {
+			missing = true
+		}
+	}
+	if !missing {
+		return
+	}
+	h := fp.th
+	// The rows: pairs of boxes in the Yes/No columns at the right edge (not the gender
+	// boxes mid-page), top to bottom.
+	var right []omr.Box
+	for _, b := range fp.pg.Boxes {
+		if b.Rect.Min.X > fp.pg.OCR.Width*7/10 {
+			right = append(right, b)
+		}
+	}
+	sort.Slice(right, func(i, j int) bool { return mid(right[i].Rect) < mid(right[j].Rect) })
+	var rows [][]omr.Box
+	for _, b := range right {
+		if n := len(rows); n > 0 && abs(mid(rows[n-1][0].Rect)-mid(b.Rect)) <= h/2 {
+			rows[n-1] = append(rows[n-1], b)
+			continue
+		}
+		rows = append(rows, []omr.Box{b})
+	}
+	if len(rows) != len(list) {
+		return
+	}
+	for i, k := range list {
+		if found[k] || len(rows[i]) != 2 {
+			continue
+		}
+		fp.answer(fields, k, rows[i], 0.85)
 	}
 }
 
