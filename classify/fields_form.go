@@ -538,7 +538,7 @@ func (fp *formPage) questionsByOrder(fields map[string]Field, found map[string]b
 		if found[k] || len(rows[i]) != 2 {
 			continue
 		}
-		fp.answer(fields, k, rows[i], 0.85)
+		fp.answer(fields, k, rows[i], 0.7) // under the review threshold: a person confirms
 	}
 }
 
