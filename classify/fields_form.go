@@ -374,9 +374,13 @@ func tidyValue(s string) string {
 
 var hyphenBreakRE = regexp.MustCompile(`(\p{L})- (\p{Lu})`)
 
+// isLabelWord: most of the word lies inside a caption (a value typed close under its
+// caption may touch it, on a fax more so).
 func (fp *formPage) isLabelWord(b image.Rectangle) bool {
+	area := b.Dx() * b.Dy()
 	for _, l := range fp.labels {
-		if b.Overlaps(l.box) {
+		in := b.Intersect(l.box)
+		if !in.Empty() && 2*in.Dx()*in.Dy() > area {
 			return true
 		}
 	}
