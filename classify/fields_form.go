@@ -372,7 +372,7 @@ func tidyValue(s string) string {
 	return collapse(s)
 }
 
-var hyphenBreakRE = regexp.MustCompile(`(\p{L})- (\p{Lu})`)
+var hyphenBreakRE = regexp.MustCompile(`(\p{L})(?:- | -)(\p{Lu})`)
 
 // isLabelWord: most of the word lies inside a caption (a value typed close under its
 // caption may touch it, on a fax more so).
@@ -741,6 +741,10 @@ func (fp *formPage) longText(fields map[string]Field) {
 		text := collapse(strings.Join(parts, " "))
 		if text == "" {
 			continue
+		}
+		if lt.key == "condition" || lt.key == "treatment_requested" {
+			// A short answer: no dash from the box's edge before it, no full stop after.
+			text = strings.TrimRight(strings.TrimLeft(text, "—–-_|. "), ".")
 		}
 		if lt.key == "providers" {
 			// Phone numbers: OCR reads a full stop as a comma; "Dr," for "Dr.".

@@ -237,7 +237,18 @@ func normalize(key, v string) (string, float64, bool) {
 		}
 		return e, factor, ok
 	case last == "middle_initial":
-		return strings.TrimRight(collapse(v), "."), 1, true
+		// One capital letter: OCR's "1" and "0" for I and O mended; anything else is not
+		// an initial.
+		m := strings.NewReplacer("1", "I", "0", "O", "|", "I").Replace(strings.TrimLeft(collapse(v), "'‘’\"([ "))
+		m = strings.ToUpper(m)
+		if len(m) == 0 || len(m) > 3 || m[0] < 'A' || m[0] > 'Z' {
+			return "", 0, false
+		}
+		factor := 1.0
+		if len(strings.Trim(m, ".,")) > 1 {
+			factor = 0.8 // "Cc": the letter doubled by noise
+		}
+		return m[:1], factor, true
 	case last == "member_id" || key == "member.id":
 		id, ok := memberID(strings.ReplaceAll(collapse(v), " ", ""))
 		return id, idCertainty(v), ok
