@@ -29,7 +29,8 @@ var letterLabels = map[string][]string{
 	"requesting_provider": {"provider", "requesting provider", "requesting physician", "requested by",
 		"ordering provider", "treating provider", "proveedor", "proveedor solicitante", "physician"},
 	"plan.name":   {"health plan", "plan", "plan de salud"},
-	"":            {"date received", "decision", "received", "fecha de recepcion", "decision", "status"},
+	"decision":    {"decision", "determination", "outcome", "status"},
+	"":            {"date received", "received", "fecha de recepcion"},
 	"letter.date": {"date", "fecha", "date of notice", "notice date", "letter date"},
 }
 
@@ -123,6 +124,10 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 			if d, ok := parseDate(v); ok {
 				set(key, d, l.confidence, l.box, p1, pageNo)
 			}
+		case "decision":
+			if d := decisionWord(v); d != "" {
+				set(key, d, l.confidence, l.box, p1, pageNo)
+			}
 		}
 	}
 
@@ -156,6 +161,10 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 			}
 		case "service":
 			set(l.key, collapse(codeSuffixRE.ReplaceAllString(v, "")), conf, box, p1, pageNo)
+		case "decision":
+			if d := decisionWord(v); d != "" {
+				set(l.key, d, conf, box, p1, pageNo)
+			}
 		default:
 			if !hasDigit(v) {
 				set(l.key, collapse(v), conf, box, p1, pageNo)
@@ -548,6 +557,27 @@ func hasNotice(pages []Page) bool {
 		}
 	}
 	return review && dept
+}
+
+// decisionWord reads a decision printed as a value ("DECISION ....: DENIAL UPHELD",
+// "Decisión: Negado"); "" when the value is a sentence or names none.
+func decisionWord(v string) string {
+	f := strings.Fields(fold(v))
+	if len(f) == 0 || len(f) > 4 {
+		return ""
+	}
+	t := strings.Join(f, " ")
+	for _, d := range []struct{ word, value string }{
+		{"upheld", "upheld"}, {"confirmad", "upheld"}, {"mantiene", "upheld"},
+		{"modif", "modified"}, {"delay", "delayed"}, {"retrasad", "delayed"}, {"pend", "delayed"},
+		{"denied", "denied"}, {"denial", "denied"}, {"negad", "denied"}, {"denegad", "denied"},
+		{"approved", "approved"}, {"aprobad", "approved"},
+	} {
+		if strings.Contains(t, d.word) {
+			return d.value
+		}
+	}
+	return ""
 }
 
 func decisionOf(text string) string {
