@@ -1,10 +1,7 @@
 package barcode
 
 import (
-	"bytes"
 	"image"
-	"image/jpeg"
-	"math"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -59,39 +56,12 @@ func scanPage(t testing.TB, p *paper.Page, c device.Condition, e device.Effects,
 	img := device.Scan(r, p, c, e, hdr)
 	xdpi, ydpi := c.Resolution()
 	if c == device.MailJPEG300 {
-		var b bytes.Buffer
-		if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 55 + r.IntN(26)}); err != nil {
+		var err error
+		if img, err = device.JPEGRoundTrip(r, img); err != nil {
 			t.Fatal(err)
 		}
-		dec, err := jpeg.Decode(&b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img = dec.(*image.Gray)
 	}
-	if ydpi != xdpi {
-		img = stretchRows(img, int(math.Round(float64(img.Rect.Dy())*xdpi/ydpi)))
-	}
-	return img, xdpi
-}
-
-// stretchRows enlarges src to rows rows, interpolating linearly between source rows.
-func stretchRows(src *image.Gray, rows int) *image.Gray {
-	w, h := src.Rect.Dx(), src.Rect.Dy()
-	dst := image.NewGray(image.Rect(0, 0, w, rows))
-	scale := float64(h) / float64(rows)
-	for y := 0; y < rows; y++ {
-		sy := (float64(y)+0.5)*scale - 0.5
-		y0 := int(math.Floor(sy))
-		f := sy - float64(y0)
-		r0 := src.Pix[min(max(y0, 0), h-1)*src.Stride:]
-		r1 := src.Pix[min(max(y0+1, 0), h-1)*src.Stride:]
-		out := dst.Pix[y*dst.Stride : y*dst.Stride+w]
-		for x := range out {
-			out[x] = uint8(float64(r0[x])*(1-f) + float64(r1[x])*f + 0.5)
-		}
-	}
-	return dst
+	return device.SquarePixels(img, xdpi, ydpi), xdpi
 }
 
 // texts lists what Scan found, as "code128:TEXT" and "patch:NAME:PATTERN".

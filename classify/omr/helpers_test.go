@@ -1,9 +1,7 @@
 package omr
 
 import (
-	"bytes"
 	"image"
-	"image/jpeg"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -37,22 +35,13 @@ func scan(t testing.TB, r *rand.Rand, p *paper.Page, c device.Condition, e devic
 		s.offX = float64((s.renderW - device.FaxWidth) / 2)
 		rows := int(math.Round(float64(img.Rect.Dy()) * xdpi / ydpi))
 		s.rowScale = float64(rows) / float64(s.renderH)
-		img = resampleRowsLinear(img, rows)
+		img = device.SquarePixels(img, xdpi, ydpi)
 	}
 	if c == device.MailJPEG300 {
-		var b bytes.Buffer
-		if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 55 + r.IntN(26)}); err != nil {
+		var err error
+		if img, err = device.JPEGRoundTrip(r, img); err != nil {
 			t.Fatal(err)
 		}
-		dec, err := jpeg.Decode(&b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, ok := dec.(*image.Gray)
-		if !ok {
-			t.Fatalf("jpeg decoded to %T", dec)
-		}
-		img = g
 	}
 	s.img = img
 	return s
@@ -69,29 +58,6 @@ func (s scanned) pt(x, y float64) (float64, float64) {
 		px, py = cos*fx-sin*fy+cx, sin*fx+cos*fy+cy
 	}
 	return px - s.offX, py * s.rowScale
-}
-
-// resampleRowsLinear enlarges src to rows rows by linear interpolation between source rows,
-// as ocr's preparation makes a fax's pixels square.
-func resampleRowsLinear(src *image.Gray, rows int) *image.Gray {
-	w, h := src.Rect.Dx(), src.Rect.Dy()
-	dst := image.NewGray(image.Rect(0, 0, w, rows))
-	row := func(y int) []byte {
-		y = min(max(y, 0), h-1)
-		return src.Pix[y*src.Stride : y*src.Stride+w]
-	}
-	scale := float64(h) / float64(rows)
-	for y := 0; y < rows; y++ {
-		out := dst.Pix[y*dst.Stride : y*dst.Stride+w]
-		sy := (float64(y)+0.5)*scale - 0.5
-		y0 := int(math.Floor(sy))
-		a := uint32((sy - float64(y0)) * 256)
-		r0, r1 := row(y0), row(y0+1)
-		for x := range out {
-			out[x] = uint8((uint32(r0[x])*(256-a) + uint32(r1[x])*a + 128) >> 8)
-		}
-	}
-	return dst
 }
 
 // effects draws the device effects for a test page: noise, blur, streaks and dropouts as
