@@ -105,6 +105,9 @@ func NewPool(o PoolOptions) (*Pool, error) {
 	return p, nil
 }
 
+// Workers is how many engines the pool has.
+func (p *Pool) Workers() int { return p.n }
+
 // Recognize prepares the page (Prepare: square pixels, upright, straight) and reads it on
 // one of the pool's engines. It waits for a free engine as long as ctx allows; from the
 // moment it has one, the page has PageTimeout.

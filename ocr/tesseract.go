@@ -6,6 +6,7 @@ import (
 	"image"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/otiai10/gosseract/v2"
 )
@@ -74,10 +75,26 @@ func NewTesseract(opts TesseractOptions) (*Tesseract, error) {
 	if err := c.SetImageFromBytes(spix(white)); err != nil {
 		return fail("start Tesseract", err)
 	}
-	if _, err := c.Text(); err != nil {
+	if err := warmUp(c); err != nil {
 		return fail(fmt.Sprintf("start Tesseract with %v", langs), err)
 	}
 	return &Tesseract{client: c, osd: o}, nil
+}
+
+// stderrMu serialises gosseract's initialisation. While it initialises an engine, gosseract
+// points the process's file descriptor 2 at /dev/null and then puts back the descriptor it
+// saved. Two engines starting at once (the pool starts them in parallel) interleave those
+// steps, and the second one "restores" /dev/null: from then on nothing the program writes
+// to standard error (its log) arrives. The descriptor is the process's, so the lock is too.
+var stderrMu sync.Mutex
+
+// warmUp initialises the engine (gosseract does it at the first page) and reads the
+// current image.
+func warmUp(c *gosseract.Client) error {
+	stderrMu.Lock()
+	defer stderrMu.Unlock()
+	_, err := c.Text()
+	return err
 }
 
 // Close releases the engine; calling it again does nothing.

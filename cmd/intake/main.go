@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 
 	"intake/ocr"
 )
@@ -16,8 +17,12 @@ Usage:
   intake fixtures --out DIR [--seed N] [--count N]   generate the synthetic test corpus
   intake ocr [--json] [--workers N] FILE...          read PDFs and TIFFs: each page's text, or words with boxes
   intake eval [--json] [--ocr-cache DIR] CORPUS      score separation, kinds and fields against a corpus's truth
+  intake process [--json] [--db URL] [--data DIR] PATH...   read files and folders once: cases into the store
+  intake run --inbox DIR[,channel=mail|fax][,station=NAME]... [--db URL] [--data DIR]   watch inboxes, process continuously
+  intake cases list|show NUMBER|unmatched [--json]    cases, their documents and fields, and what waits for a person
+  intake migrate [--db URL] [--data DIR]              apply the store's migrations
 
-Not built yet (see the open issues): process, run, ack, cases, migrate.
+Not built yet (see the open issues): ack.
 `
 
 func main() {
@@ -26,6 +31,8 @@ func main() {
 	if err := ocr.SingleThreaded(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 	}
+	// The data folder holds health information: what intake creates is not for others.
+	syscall.Umask(0o027)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -46,7 +53,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdOCR(args[1:], stdout, stderr)
 	case "eval":
 		return cmdEval(args[1:], stdout, stderr)
-	case "process", "run", "ack", "cases", "migrate":
+	case "process":
+		return cmdProcess(args[1:], stdout, stderr)
+	case "run":
+		return cmdRun(args[1:], stdout, stderr)
+	case "cases":
+		return cmdCases(args[1:], stdout, stderr)
+	case "migrate":
+		return cmdMigrate(args[1:], stdout, stderr)
+	case "ack":
 		fmt.Fprintf(stderr, "intake %s is not built yet; see the open issues.\n", args[0])
 		return 2
 	}

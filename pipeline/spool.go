@@ -1,0 +1,158 @@
+package pipeline
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// SpoolDirName is the hidden folder, inside each inbox, where claimed files wait until
+// they are committed. Being inside the inbox, a claim is a rename on one file system:
+// atomic, and only one of several instances sharing the inbox can win it.
+const SpoolDirName = ".spool"
+
+// Spool holds the files one instance has claimed from one inbox.
+type Spool struct {
+	dir string
+}
+
+// OpenSpool opens (creating it when needed) the spool of instance in inbox.
+func OpenSpool(inbox, instance string) (*Spool, error) {
+	dir := filepath.Join(inbox, SpoolDirName, instance)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("cannot create the spool folder: %w", err)
+	}
+	return &Spool{dir: dir}, nil
+}
+
+// Dir is the spool's folder.
+func (s *Spool) Dir() string { return s.dir }
+
+// spooled is what the spool keeps beside a claimed file.
+type spooled struct {
+	Item    Item   `json:"item"`
+	Sidecar string `json:"sidecar,omitempty"` // the sidecar's name in the spool
+}
+
+// Claim moves the file at path (and its sidecar, if any) into the spool and returns the
+// item to process. It first writes the item's description, then renames the file: a crash
+// in between leaves the file in the inbox and a description that Pending discards. When
+// another instance took the file first, Claim returns an error wrapping os.ErrNotExist.
+func (s *Spool) Claim(path, sidecar string, it Item) (Item, error) {
+	id, err := NewClaimID()
+	if err != nil {
+		return Item{}, err
+	}
+	it.ClaimID = id
+	if it.Name == "" {
+		it.Name = filepath.Base(path)
+	}
+	it.Path = filepath.Join(s.dir, id)
+	sp := spooled{Item: it}
+	if sidecar != "" {
+		sp.Sidecar = id + ".sidecar.json"
+	}
+	b, err := json.Marshal(sp)
+	if err != nil {
+		return Item{}, err
+	}
+	meta := filepath.Join(s.dir, id+".item.json")
+	if err := writeSynced(meta, b); err != nil {
+		return Item{}, err
+	}
+	if err := os.Rename(path, it.Path); err != nil {
+		os.Remove(meta)
+		return Item{}, err
+	}
+	if sidecar != "" {
+		// The sidecar's content is in the item already; moving it keeps the inbox tidy.
+		if err := os.Rename(sidecar, filepath.Join(s.dir, sp.Sidecar)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return it, nil
+		}
+	}
+	syncDir(s.dir)
+	return it, nil
+}
+
+// Pending lists the items claimed but not done (after a restart), oldest first.
+func (s *Spool) Pending() ([]Item, error) {
+	metas, err := filepath.Glob(filepath.Join(s.dir, "*.item.json"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(metas)
+	var out []Item
+	for _, m := range metas {
+		b, err := os.ReadFile(m)
+		var sp spooled
+		if err == nil {
+			err = json.Unmarshal(b, &sp)
+		}
+		id := strings.TrimSuffix(filepath.Base(m), ".item.json")
+		data := filepath.Join(s.dir, id)
+		if _, statErr := os.Stat(data); statErr != nil {
+			// The claim never completed: the file is still in the inbox.
+			os.Remove(m)
+			continue
+		}
+		if err != nil {
+			// The description is damaged; the file is not lost: it is processed with
+			// what can be known from it alone.
+			sp = spooled{Item: Item{Name: id}}
+		}
+		sp.Item.ClaimID, sp.Item.Path = id, data
+		out = append(out, sp.Item)
+	}
+	return out, nil
+}
+
+// Done removes a committed item's file, sidecar and description from the spool.
+func (s *Spool) Done(it Item) error {
+	if err := os.Remove(it.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	os.Remove(filepath.Join(s.dir, it.ClaimID+".sidecar.json"))
+	os.Remove(filepath.Join(s.dir, it.ClaimID+".item.json"))
+	return syncDir(s.dir)
+}
+
+// NewClaimID is unique per claim and sorts by time.
+func NewClaimID() (string, error) {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return time.Now().UTC().Format("20060102T150405.000000") + "-" + hex.EncodeToString(b[:]), nil
+}
+
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

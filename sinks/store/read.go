@@ -1,0 +1,247 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"intake/pipeline/record"
+)
+
+// CaseFilter selects cases for ListCases.
+type CaseFilter struct {
+	Status string // record.Open, record.Closed; "" for every status
+	Limit  int    // 0: no limit
+}
+
+// InputFilter selects inputs for Inputs.
+type InputFilter struct {
+	Status string // record.Processed, record.Duplicate, record.Quarantined; "" for all
+	Limit  int    // 0: no limit
+}
+
+// The read helpers below each run in a read transaction of their own.
+
+// ListCases lists cases, the most recently received first.
+func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]record.Case, error) {
+	var out []record.Case
+	err := s.view(ctx, func(t *Tx) error {
+		query, args := "SELECT "+caseCols("")+" FROM cases", []any(nil)
+		if f.Status != "" {
+			query, args = query+" WHERE status = ?", append(args, f.Status)
+		}
+		query += " ORDER BY received_at DESC, id DESC"
+		if f.Limit > 0 {
+			query, args = query+" LIMIT ?", append(args, f.Limit)
+		}
+		var err error
+		out, err = t.cases(query, args...)
+		return err
+	})
+	if err != nil {
+		return nil, s.wrap("list cases", err)
+	}
+	return out, nil
+}
+
+// CaseByNumber is the case with this number, or nil (see Tx.CaseByNumber).
+func (s *Store) CaseByNumber(ctx context.Context, number string) (*record.Case, error) {
+	var c *record.Case
+	err := s.view(ctx, func(t *Tx) error {
+		var err error
+		c, err = t.CaseByNumber(number)
+		return err
+	})
+	return c, err
+}
+
+// CaseDocuments lists the documents linked to case caseID, with their fields and CaseID
+// set, in the order they were added.
+func (s *Store) CaseDocuments(ctx context.Context, caseID int64) ([]record.Document, error) {
+	var out []record.Document
+	err := s.view(ctx, func(t *Tx) error {
+		var err error
+		out, err = t.CaseDocuments(caseID)
+		return err
+	})
+	return out, err
+}
+
+// Unmatched lists the documents of processed inputs that are linked to no case (they wait
+// for a person), with their fields, the earliest received first.
+func (s *Store) Unmatched(ctx context.Context) ([]record.Document, error) {
+	var out []record.Document
+	err := s.view(ctx, func(t *Tx) error {
+		var err error
+		out, err = t.documents(false, `SELECT `+documentCols+` FROM documents d
+			JOIN inputs i ON i.id = d.input_id
+			WHERE i.status = ? AND NOT EXISTS (SELECT 1 FROM case_documents cd WHERE cd.document_id = d.id)
+			ORDER BY i.received_at, d.id`, record.Processed)
+		return err
+	})
+	if err != nil {
+		return nil, s.wrap("unmatched documents", err)
+	}
+	return out, nil
+}
+
+// Inputs lists inputs, the most recently received first.
+func (s *Store) Inputs(ctx context.Context, f InputFilter) ([]record.Input, error) {
+	var out []record.Input
+	err := s.view(ctx, func(t *Tx) error {
+		query, args := "SELECT "+inputCols+" FROM inputs", []any(nil)
+		if f.Status != "" {
+			query, args = query+" WHERE status = ?", append(args, f.Status)
+		}
+		query += " ORDER BY received_at DESC, id DESC"
+		if f.Limit > 0 {
+			query, args = query+" LIMIT ?", append(args, f.Limit)
+		}
+		rows, err := t.query(query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			in, err := scanInput(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, *in)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, s.wrap("list inputs", err)
+	}
+	return out, nil
+}
+
+// InputByID is the input with this id, or nil.
+func (s *Store) InputByID(ctx context.Context, id int64) (*record.Input, error) {
+	var in *record.Input
+	err := s.view(ctx, func(t *Tx) error {
+		var err error
+		in, err = t.InputByID(id)
+		return err
+	})
+	return in, err
+}
+
+// Events lists the events of case caseID in the order they were appended; caseID 0 lists
+// every event.
+func (s *Store) Events(ctx context.Context, caseID int64) ([]record.Event, error) {
+	var out []record.Event
+	err := s.view(ctx, func(t *Tx) error {
+		query, args := `SELECT id, at, actor, kind, input_id, case_id, document_id, detail FROM events`, []any(nil)
+		if caseID != 0 {
+			query, args = query+" WHERE case_id = ?", append(args, caseID)
+		}
+		rows, err := t.query(query+" ORDER BY id", args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e record.Event
+			if err := rows.Scan(&e.ID, timeCol{&e.At}, &e.Actor, &e.Kind, idCol{&e.InputID}, idCol{&e.CaseID},
+				idCol{&e.DocumentID}, jsonCol{&e.Detail}); err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, s.wrap(fmt.Sprintf("events of case %d", caseID), err)
+	}
+	return out, nil
+}
+
+// Letters lists the letters of case caseID in the order they were made.
+func (s *Store) Letters(ctx context.Context, caseID int64) ([]record.Letter, error) {
+	var out []record.Letter
+	err := s.view(ctx, func(t *Tx) error {
+		rows, err := t.query(`SELECT id, case_id, kind, language, recipient, path, sha256, created_at
+			FROM letters WHERE case_id = ? ORDER BY id`, caseID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l record.Letter
+			if err := rows.Scan(&l.ID, &l.CaseID, &l.Kind, &l.Language, &l.Recipient, &l.Path, &l.SHA256,
+				timeCol{&l.CreatedAt}); err != nil {
+				return err
+			}
+			out = append(out, l)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, s.wrap(fmt.Sprintf("letters of case %d", caseID), err)
+	}
+	return out, nil
+}
+
+// CasesToAcknowledge lists the open cases that have no acknowledgement yet, the earliest
+// received first.
+func (s *Store) CasesToAcknowledge(ctx context.Context) ([]record.Case, error) {
+	var out []record.Case
+	err := s.view(ctx, func(t *Tx) error {
+		var err error
+		out, err = t.cases(`SELECT `+caseCols("")+` FROM cases WHERE status = ? AND acknowledged_at IS NULL
+			ORDER BY received_at, id`, record.Open)
+		return err
+	})
+	if err != nil {
+		return nil, s.wrap("cases to acknowledge", err)
+	}
+	return out, nil
+}
+
+// AddLetterAndAck records letter l, marks its case acknowledged at at (unless it already
+// was: the first acknowledgement stands) and appends a case.acknowledged event, in one
+// transaction. It sets l.ID, and l.CreatedAt to at when it is zero. A case that does not
+// exist is an error wrapping ErrNotFound.
+func (s *Store) AddLetterAndAck(ctx context.Context, l *record.Letter, at time.Time) error {
+	if at.IsZero() {
+		at = s.now()
+	}
+	nl := *l
+	if nl.CreatedAt.IsZero() {
+		nl.CreatedAt = at
+	}
+	err := s.update(ctx, func(t *Tx) error {
+		res, err := t.exec(`UPDATE cases SET acknowledged_at = COALESCE(acknowledged_at, ?), updated_at = ? WHERE id = ?`,
+			dbTime(at), dbTime(s.now()), nl.CaseID)
+		if err != nil {
+			return t.wrap(fmt.Sprintf("acknowledge case %d", nl.CaseID), err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return t.wrap(fmt.Sprintf("acknowledge case %d", nl.CaseID), err)
+		} else if n == 0 {
+			return fmt.Errorf("store: acknowledge case %d: %w", nl.CaseID, ErrNotFound)
+		}
+		if err := t.AddLetter(&nl); err != nil {
+			return err
+		}
+		detail, err := json.Marshal(map[string]any{"letter_id": nl.ID, "kind": nl.Kind,
+			"language": nl.Language, "recipient": nl.Recipient})
+		if err != nil {
+			return err
+		}
+		return t.AddEvent(&record.Event{At: at, Actor: s.actor, Kind: "case.acknowledged", CaseID: nl.CaseID,
+			Detail: detail})
+	})
+	if err != nil {
+		return err
+	}
+	*l = nl
+	return nil
+}
+
+// placeholders is n comma-separated ? marks.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
