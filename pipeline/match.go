@@ -72,6 +72,9 @@ func (p *Processor) decide(tx Tx, in *record.Input, result classify.Result, rece
 				return nil, err
 			}
 			co = caseOut(c, "created")
+			if err := p.adoptWaiting(tx, in, c); err != nil {
+				return nil, err
+			}
 		default:
 			if facts.Urgent && !c.Urgent {
 				// A follow-up can make a case urgent; it never makes one less so.
@@ -209,6 +212,48 @@ func (p *Processor) match(tx Tx, docs []classify.Document, received time.Time) (
 		}
 	}
 	return nil, "", "no open case matches the letter (no form came with it)", nil
+}
+
+// waitingWindow: a letter that came before its form waits this long in the unmatched
+// queue for the case to open.
+const waitingWindow = 90 * 24 * time.Hour
+
+// adoptWaiting attaches to a new case the letters that came before its form and wait in
+// the unmatched queue, when they name the case's member id (and a plan like the case's),
+// or the enrollee's name and date of birth. Only a single clear match is taken.
+func (p *Processor) adoptWaiting(tx Tx, in *record.Input, c *record.Case) error {
+	docs, err := tx.Unmatched(c.ReceivedAt.Add(-waitingWindow))
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if d.InputID == in.ID || d.Kind != string(classify.DenialLetter) {
+			continue
+		}
+		f := map[string]string{}
+		for _, fl := range d.Fields {
+			if s, ok := fl.Value.(string); ok {
+				f[fl.Key] = s
+			}
+		}
+		plan := f["plan.name"]
+		if plan == "" {
+			plan = f["letter.sender"]
+		}
+		byMember := c.MemberID != "" && memberKey(f["member.id"]) == c.MemberID && similar(c.Plan, plan)
+		byName := c.Enrollee.DOB != "" && f["member.dob"] == c.Enrollee.DOB && nameMatches(f["member.name"], c.Enrollee)
+		if !byMember && !byName {
+			continue
+		}
+		if err := tx.Link(c.ID, d.ID, record.LinkAttached); err != nil {
+			return err
+		}
+		if err := tx.AddEvent(&record.Event{Actor: p.Actor, Kind: "document.attached", InputID: d.InputID, CaseID: c.ID,
+			DocumentID: d.ID, Detail: detail("how", "waited for its form", "kind", d.Kind)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // findOpen lists open cases received since, by member id or date of birth.

@@ -74,6 +74,9 @@ type Processor struct {
 	Limits  raster.Limits
 	// Inflight is how many pages of one file are in flight at once (default: 3).
 	Inflight int
+	// Read reads a file's pages; nil means OCR on Pool. A tests' hook: an error it returns
+	// is transient unless it is a *Permanent.
+	Read func(ctx context.Context, path string) ([]classify.Page, raster.Format, error)
 	// Actor names this process in the event log, e.g. "intake@host:1234".
 	Actor string
 	Log   *slog.Logger
@@ -129,47 +132,34 @@ func (p *Processor) Process(ctx context.Context, it Item) (*Outcome, error) {
 		return p.commitDuplicate(ctx, it, rec, sha, log)
 	}
 
-	doc, err := raster.OpenFile(it.Path, p.Limits)
+	read := p.Read
+	if read == nil {
+		read = p.ReadFile
+	}
+	pages, format, err := read(ctx, it.Path)
 	if err != nil {
-		if IsDiskFull(err) {
+		var perm *Permanent
+		if ctx.Err() != nil || IsDiskFull(err) || !errors.As(err, &perm) {
 			return nil, err
 		}
-		return p.quarantine(ctx, it, rec, sha, reasonFor(err), log)
-	}
-	pages := make([]classify.Page, doc.NumPages())
-	var text strings.Builder
-	failed := 0
-	var firstPageErr error
-	err = ReadPages(ctx, p.Pool, doc, p.inflight(), func(r PageRead) {
-		if r.Err != nil {
-			failed++
-			if firstPageErr == nil {
-				firstPageErr = r.Err
-			}
-			log.Warn("page could not be read", "page", r.Index+1, "error", r.Err)
-			return
-		}
-		pages[r.Index] = r.Page
-		fmt.Fprintf(&text, "--- page %d ---\n%s\n", r.Index+1, r.Page.OCR.Text)
-	})
-	doc.Close()
-	if err != nil {
-		return nil, err
+		return p.quarantine(ctx, it, rec, sha, perm.Reason, log)
 	}
 	rec.Input.Pages = len(pages)
-	if failed == len(pages) {
-		reason := "no page of the file could be read"
-		if firstPageErr != nil {
-			reason = reasonFor(firstPageErr)
+	var text strings.Builder
+	failed := 0
+	for i, pg := range pages {
+		if pg.OCR == nil {
+			failed++
+			continue
 		}
-		return p.quarantine(ctx, it, rec, sha, reason, log)
+		fmt.Fprintf(&text, "--- page %d ---\n%s\n", i+1, pg.OCR.Text)
 	}
 	result := classify.Analyze(pages, it.ReceivedAt)
 	for _, d := range result.Documents {
 		rec.Documents = append(rec.Documents, documentOut(d))
 	}
 
-	rel, err := p.Archive.Keep(it.Path, sha, extOf(doc.Format()), it.ReceivedAt)
+	rel, err := p.Archive.Keep(it.Path, sha, extOf(format), it.ReceivedAt)
 	if err != nil {
 		return nil, fmt.Errorf("archiving the original: %w", err)
 	}
@@ -236,6 +226,41 @@ func (p *Processor) Process(ctx context.Context, it Item) (*Outcome, error) {
 	}
 	log.Info("input processed", "input_id", in.ID, "pages", len(pages), "documents", len(rec.Documents), "cases", caseSummary(rec.Cases))
 	return &Outcome{Record: rec}, nil
+}
+
+// ReadFile opens the file and reads every page on the OCR pool. A file that cannot be
+// opened, or none of whose pages can be read, is a *Permanent error; pages that fail among
+// others that read are left without OCR (and logged by number).
+func (p *Processor) ReadFile(ctx context.Context, path string) ([]classify.Page, raster.Format, error) {
+	doc, err := raster.OpenFile(path, p.Limits)
+	if err != nil {
+		if IsDiskFull(err) || errors.Is(err, raster.ErrNoRenderer) {
+			return nil, raster.Unknown, err
+		}
+		return nil, raster.Unknown, &Permanent{Reason: reasonFor(err)}
+	}
+	defer doc.Close()
+	pages := make([]classify.Page, doc.NumPages())
+	failed := 0
+	var firstPageErr error
+	err = ReadPages(ctx, p.Pool, doc, p.inflight(), func(r PageRead) {
+		if r.Err != nil {
+			failed++
+			if firstPageErr == nil {
+				firstPageErr = r.Err
+			}
+			p.logger().Warn("page could not be read", "page", r.Index+1, "error", r.Err)
+			return
+		}
+		pages[r.Index] = r.Page
+	})
+	if err != nil {
+		return nil, doc.Format(), err
+	}
+	if failed == len(pages) {
+		return nil, doc.Format(), &Permanent{Reason: reasonFor(firstPageErr)}
+	}
+	return pages, doc.Format(), nil
 }
 
 // commitDuplicate records an input whose content was received before: no new case.

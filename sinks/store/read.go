@@ -75,16 +75,22 @@ func (s *Store) Unmatched(ctx context.Context) ([]record.Document, error) {
 	var out []record.Document
 	err := s.view(ctx, func(t *Tx) error {
 		var err error
-		out, err = t.documents(false, `SELECT `+documentCols+` FROM documents d
-			JOIN inputs i ON i.id = d.input_id
-			WHERE i.status = ? AND NOT EXISTS (SELECT 1 FROM case_documents cd WHERE cd.document_id = d.id)
-			ORDER BY i.received_at, d.id`, record.Processed)
+		out, err = t.Unmatched(time.Time{})
 		return err
 	})
 	if err != nil {
 		return nil, s.wrap("unmatched documents", err)
 	}
 	return out, nil
+}
+
+// Unmatched lists, with their fields, the documents of processed inputs received at or
+// after since that are linked to no case, the earliest received first.
+func (t *Tx) Unmatched(since time.Time) ([]record.Document, error) {
+	return t.documents(false, `SELECT `+documentCols+` FROM documents d
+		JOIN inputs i ON i.id = d.input_id
+		WHERE i.status = ? AND i.received_at >= ? AND NOT EXISTS (SELECT 1 FROM case_documents cd WHERE cd.document_id = d.id)
+		ORDER BY i.received_at, d.id`, record.Processed, dbTime(since))
 }
 
 // Inputs lists inputs, the most recently received first.

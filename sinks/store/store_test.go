@@ -2,11 +2,8 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,15 +19,9 @@ import (
 	"intake/sinks/store/storetest"
 )
 
-// defaultTestDatabase is the server `make test` makes sure of.
-const defaultTestDatabase = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+func testDatabaseURL() string { return storetest.DatabaseURL() }
 
-func testDatabaseURL() string {
-	if u := os.Getenv("INTAKE_TEST_DATABASE_URL"); u != "" {
-		return u
-	}
-	return defaultTestDatabase
-}
+func newSchema(t *testing.T) string { return storetest.NewSchema(t) }
 
 func openSQLite(t *testing.T) *store.Store {
 	t.Helper()
@@ -50,51 +41,6 @@ func openStore(t *testing.T, dsn, dir string) *store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
-}
-
-// newSchema makes a schema of t's own in the test database, dropped when t ends, and
-// returns a DSN whose connections use it (search_path), as river's riverdbtest does.
-func newSchema(t *testing.T) string {
-	t.Helper()
-	base := testDatabaseURL()
-	shown := base
-	if u, err := url.Parse(base); err == nil {
-		shown = u.Redacted()
-	}
-	admin, err := sql.Open("postgres", base)
-	if err != nil {
-		t.Fatalf("INTAKE_TEST_DATABASE_URL (%s) is not usable: %v", shown, err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	if err := admin.PingContext(ctx); err != nil {
-		admin.Close()
-		t.Fatalf("the PostgreSQL test server at %s does not answer: %v\n"+
-			"The PostgreSQL tests need it: run `make postgres`, or point INTAKE_TEST_DATABASE_URL at a server.", shown, err)
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "intake_test_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		defer admin.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("INTAKE_TEST_DATABASE_URL is not a URL")
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func TestSQLite(t *testing.T) { storetest.Run(t, openSQLite) }
