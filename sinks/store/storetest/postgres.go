@@ -68,4 +68,3 @@ func NewSchema(t *testing.T) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
-
