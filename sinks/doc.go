@@ -1,5 +1,6 @@
-// Package sinks will hold where results go: the case store (an embedded default and
-// PostgreSQL behind one interface, with one conformance suite run against both), the
-// archive of originals and the letters. Sinks implement the interfaces the pipeline
-// declares and never reach back into the flow. Not built yet (issues 5 and 6).
+// Package sinks holds where results go: sinks/store (the case store: an embedded SQLite
+// default and PostgreSQL behind one implementation, with one conformance suite run against
+// both) and sinks/archive (originals, their OCR text and result records, quarantine). The
+// letters come with issue 6. Sinks implement the interfaces the pipeline declares
+// (pipeline.Store, pipeline.Archive) and never reach back into the flow.
 package sinks
