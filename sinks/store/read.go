@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -208,44 +210,64 @@ func (s *Store) CasesToAcknowledge(ctx context.Context) ([]record.Case, error) {
 	return out, nil
 }
 
-// AddLetterAndAck records letter l, marks its case acknowledged at at (unless it already
-// was: the first acknowledgement stands) and appends a case.acknowledged event, in one
-// transaction. It sets l.ID, and l.CreatedAt to at when it is zero. A case that does not
-// exist is an error wrapping ErrNotFound.
+// AddLetterAndAck records letter l and acknowledges its case: AcknowledgeCase with one
+// letter, by the store's own actor.
 func (s *Store) AddLetterAndAck(ctx context.Context, l *record.Letter, at time.Time) error {
+	return s.AcknowledgeCase(ctx, l.CaseID, []*record.Letter{l}, at, s.actor, false)
+}
+
+// AcknowledgeCase records the letters of one case's acknowledgement (the enrollee's, and a
+// copy for an authorized assistant), marks the case acknowledged at at and appends a
+// case.acknowledged event by actor, in one transaction. With onlyOnce, a case that is
+// already acknowledged is refused with an error wrapping ErrExists and nothing is written
+// (a second run never sends a second letter); without it the first acknowledgement time
+// stands. It sets each letter's ID, and its CreatedAt to at when zero. A case that does not
+// exist is an error wrapping ErrNotFound.
+func (s *Store) AcknowledgeCase(ctx context.Context, caseID int64, letters []*record.Letter, at time.Time, actor string, onlyOnce bool) error {
 	if at.IsZero() {
 		at = s.now()
 	}
-	nl := *l
-	if nl.CreatedAt.IsZero() {
-		nl.CreatedAt = at
-	}
+	added := make([]record.Letter, len(letters))
 	err := s.update(ctx, func(t *Tx) error {
-		res, err := t.exec(`UPDATE cases SET acknowledged_at = COALESCE(acknowledged_at, ?), updated_at = ? WHERE id = ?`,
-			dbTime(at), dbTime(s.now()), nl.CaseID)
+		var acked sql.NullString
+		if err := t.queryRow(`SELECT acknowledged_at FROM cases WHERE id = ?`, caseID).Scan(&acked); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("store: acknowledge case %d: %w", caseID, ErrNotFound)
+			}
+			return t.wrap(fmt.Sprintf("acknowledge case %d", caseID), err)
+		}
+		if onlyOnce && acked.Valid {
+			return fmt.Errorf("store: case %d is already acknowledged: %w", caseID, ErrExists)
+		}
+		if _, err := t.exec(`UPDATE cases SET acknowledged_at = COALESCE(acknowledged_at, ?), updated_at = ? WHERE id = ?`,
+			dbTime(at), dbTime(s.now()), caseID); err != nil {
+			return t.wrap(fmt.Sprintf("acknowledge case %d", caseID), err)
+		}
+		ids := []int64{}
+		for i, l := range letters {
+			nl := *l
+			nl.CaseID = caseID
+			if nl.CreatedAt.IsZero() {
+				nl.CreatedAt = at
+			}
+			if err := t.AddLetter(&nl); err != nil {
+				return err
+			}
+			added[i] = nl
+			ids = append(ids, nl.ID)
+		}
+		detail, err := json.Marshal(map[string]any{"letters": ids})
 		if err != nil {
-			return t.wrap(fmt.Sprintf("acknowledge case %d", nl.CaseID), err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return t.wrap(fmt.Sprintf("acknowledge case %d", nl.CaseID), err)
-		} else if n == 0 {
-			return fmt.Errorf("store: acknowledge case %d: %w", nl.CaseID, ErrNotFound)
-		}
-		if err := t.AddLetter(&nl); err != nil {
 			return err
 		}
-		detail, err := json.Marshal(map[string]any{"letter_id": nl.ID, "kind": nl.Kind,
-			"language": nl.Language, "recipient": nl.Recipient})
-		if err != nil {
-			return err
-		}
-		return t.AddEvent(&record.Event{At: at, Actor: s.actor, Kind: "case.acknowledged", CaseID: nl.CaseID,
-			Detail: detail})
+		return t.AddEvent(&record.Event{At: at, Actor: actor, Kind: "case.acknowledged", CaseID: caseID, Detail: detail})
 	})
 	if err != nil {
 		return err
 	}
-	*l = nl
+	for i := range letters {
+		*letters[i] = added[i]
+	}
 	return nil
 }
 

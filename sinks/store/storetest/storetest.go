@@ -39,6 +39,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"Events", testEvents},
 		{"ReadOnly", testReadOnly},
 		{"Letters", testLetters},
+		{"AcknowledgeOnce", testAcknowledgeOnce},
+		{"JobLock", testJobLock},
 		{"Jobs", testJobs},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"Migrate", testMigrate},
@@ -967,9 +969,9 @@ func testLetters(t *testing.T, s *store.Store) {
 		t.Errorf("events of the acknowledged case: %+v, want two case.acknowledged", events)
 	} else {
 		var detail struct {
-			LetterID int64 `json:"letter_id"`
+			Letters []int64 `json:"letters"`
 		}
-		if err := json.Unmarshal(events[0].Detail, &detail); err != nil || detail.LetterID != l.ID {
+		if err := json.Unmarshal(events[0].Detail, &detail); err != nil || len(detail.Letters) != 1 || detail.Letters[0] != l.ID {
 			t.Errorf("event detail %s does not name letter %d", events[0].Detail, l.ID)
 		}
 	}
@@ -1098,5 +1100,69 @@ func testMigrate(t *testing.T, s *store.Store) {
 	second := addCase(t, other, newCase(when(2026, time.January, 2, 12)))
 	if second.Number != casenum.Format(2026, 2) {
 		t.Errorf("numbering after migrating again: %s, want %s", second.Number, casenum.Format(2026, 2))
+	}
+}
+
+// testAcknowledgeOnce: an acknowledgement with its assistant's copy is one transaction; a
+// second one for the same case is refused and writes nothing.
+func testAcknowledgeOnce(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	c := addCase(t, s, newCase(when(2026, 11, 2, 9)))
+	at := when(2026, 11, 3, 2)
+	en := &record.Letter{Kind: "acknowledgement", Language: "en", Recipient: "enrollee", Path: "letters/a.pdf", SHA256: "aa"}
+	cp := &record.Letter{Kind: "acknowledgement", Language: "en", Recipient: "assistant", Path: "letters/b.pdf", SHA256: "bb"}
+	if err := s.AcknowledgeCase(ctx, c.ID, []*record.Letter{en, cp}, at, "test", true); err != nil {
+		t.Fatal(err)
+	}
+	if en.ID == 0 || cp.ID == 0 || en.CaseID != c.ID {
+		t.Errorf("letters not given ids and case: %+v %+v", en, cp)
+	}
+	again := &record.Letter{Kind: "acknowledgement", Language: "en", Recipient: "enrollee", Path: "letters/c.pdf"}
+	if err := s.AcknowledgeCase(ctx, c.ID, []*record.Letter{again}, at.Add(24*time.Hour), "test", true); !errors.Is(err, store.ErrExists) {
+		t.Errorf("a second acknowledgement: %v, want ErrExists", err)
+	}
+	ls, _ := s.Letters(ctx, c.ID)
+	if len(ls) != 2 {
+		t.Errorf("%d letters after a refused second acknowledgement, want 2", len(ls))
+	}
+	got, _ := s.CaseByNumber(ctx, c.Number)
+	if got == nil || !got.AcknowledgedAt.Equal(at) {
+		t.Errorf("acknowledged at %v, want %v", got.AcknowledgedAt, at)
+	}
+	todo, _ := s.CasesToAcknowledge(ctx)
+	for _, x := range todo {
+		if x.ID == c.ID {
+			t.Errorf("an acknowledged case is still to acknowledge")
+		}
+	}
+}
+
+// testJobLock: one holder at a time, across Store values on the same database; released,
+// it can be taken again.
+func testJobLock(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	other, err := s.Reopen(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	release, err := s.TryLock(ctx, "ack")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.TryLock(ctx, "ack"); !errors.Is(err, store.ErrLocked) {
+		t.Errorf("a second holder: %v, want ErrLocked", err)
+	}
+	if r, err := other.TryLock(ctx, "another-job"); err != nil {
+		t.Errorf("another lock name: %v", err)
+	} else {
+		r()
+	}
+	release()
+	r2, err := other.TryLock(ctx, "ack")
+	if err != nil {
+		t.Errorf("after release: %v", err)
+	} else {
+		r2()
 	}
 }
