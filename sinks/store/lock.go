@@ -58,4 +58,3 @@ func (s *Store) TryLock(ctx context.Context, name string) (release func(), err e
 		f.Close()
 	}, nil
 }
-
