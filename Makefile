@@ -11,6 +11,8 @@ DEMO_DIR ?= demo-corpus
 DEMO_SEED ?= 1
 DEMO_COUNT ?= 12
 DEMO_DATA ?= demo-data
+# The generated submissions arrive from 2026-11-02 on; the demo acknowledges them the night after.
+DEMO_ACK_AT ?= 2026-11-04
 TEST_TIMEOUT ?= 20m
 # The default test database: the local server CI machines run.
 INTAKE_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
@@ -46,6 +48,8 @@ demo: build
 	rm -rf $(DEMO_DATA)
 	./bin/intake process --data $(DEMO_DATA) --log-level warn $(DEMO_DIR); s=$$?; [ $$s -le 1 ] # 1: some input was quarantined
 	./bin/intake cases list --data $(DEMO_DATA)
+	@echo "The nightly acknowledgement job, run as of the night after the corpus's submissions arrived:"
+	./bin/intake ack --data $(DEMO_DATA) --log-level warn --at $(DEMO_ACK_AT)
 	@echo "Look closer: ./bin/intake cases show --data $(DEMO_DATA) NUMBER; what waits for a person: ./bin/intake cases unmatched --data $(DEMO_DATA)"
 	@echo "Score the reading against the corpus's truth: ./bin/intake eval $(DEMO_DIR)"
 

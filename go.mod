@@ -9,6 +9,7 @@ require (
 	github.com/lib/pq v1.12.3
 	github.com/otiai10/gosseract/v2 v2.4.1
 	github.com/pdfcpu/pdfcpu v0.15.0
+	github.com/robfig/cron/v3 v3.0.1
 	golang.org/x/image v0.48.0
 	golang.org/x/text v0.44.0
 	modernc.org/sqlite v1.62.0

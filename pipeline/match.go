@@ -62,7 +62,7 @@ func (p *Processor) decide(tx Tx, in *record.Input, result classify.Result, rece
 				}
 			}
 		case c == nil:
-			c = newCase(docs, facts, received)
+			c = newCase(docs, facts, received, p.Due)
 			if err := tx.CreateCase(c); err != nil {
 				return nil, err
 			}
@@ -280,10 +280,10 @@ func findOpen(tx Tx, member, dob string, since time.Time) ([]*record.Case, error
 }
 
 // newCase makes the case an envelope opens.
-func newCase(docs []classify.Document, f classify.CaseFacts, received time.Time) *record.Case {
+func newCase(docs []classify.Document, f classify.CaseFacts, received time.Time, due DueRule) *record.Case {
 	c := &record.Case{Status: record.Open, Kind: f.Kind, IMRType: f.IMRType, Urgent: f.Urgent,
 		Issues: nonNil(f.Issues), ClinicalArea: f.ClinicalArea, Flags: nonNil(f.Flags), ReceivedAt: received,
-		AckDue: received.In(HelpCenterZone).AddDate(0, 0, ackDays).Format("2006-01-02"), Language: "en"}
+		AckDue: due.Due(received), Language: "en"}
 	if f.Filing != nil {
 		c.DecisionDate, c.FilingDeadline = f.Filing.DecisionDate, f.Filing.Deadline
 		t := f.Filing.Timely

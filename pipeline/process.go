@@ -74,6 +74,8 @@ type Processor struct {
 	Limits  raster.Limits
 	// Inflight is how many pages of one file are in flight at once (default: 3).
 	Inflight int
+	// Due counts the acknowledgement's due date (default: 5 calendar days).
+	Due DueRule
 	// Read reads a file's pages; nil means OCR on Pool. A tests' hook: an error it returns
 	// is transient unless it is a *Permanent.
 	Read func(ctx context.Context, path string) ([]classify.Page, raster.Format, error)

@@ -21,8 +21,7 @@ Usage:
   intake run --inbox DIR[,channel=mail|fax][,station=NAME]... [--db URL] [--data DIR]   watch inboxes, process continuously
   intake cases list|show NUMBER|unmatched [--json]    cases, their documents and fields, and what waits for a person
   intake migrate [--db URL] [--data DIR]              apply the store's migrations
-
-Not built yet (see the open issues): ack.
+  intake ack [--at TIME] [--dry-run] [--json]          make the acknowledgement letters that are due
 `
 
 func main() {
@@ -62,8 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "migrate":
 		return cmdMigrate(args[1:], stdout, stderr)
 	case "ack":
-		fmt.Fprintf(stderr, "intake %s is not built yet; see the open issues.\n", args[0])
-		return 2
+		return cmdAck(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "intake: unknown command %q\n\n%s", args[0], usage)
 	return 2

@@ -6,11 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/robfig/cron/v3"
 
 	"intake/ocr"
 	"intake/pipeline"
@@ -44,6 +47,15 @@ func (f *inboxFlags) Set(v string) error {
 	return nil
 }
 
+// cronLogger writes robfig/cron's messages to the service's log.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("schedule: "+msg, kv...) }
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("schedule: "+msg, append(kv, "error", err)...)
+}
+
 func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("intake run", flag.ContinueOnError)
 	fl.SetOutput(stderr)
@@ -57,6 +69,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	instance := fl.String("instance", "", "this instance's name, for its spool inside each inbox (default: the host name); instances sharing an inbox need different names")
 	files := fl.Int("files", 2, "files processed at once")
 	grace := fl.Duration("grace", 30*time.Second, "on SIGTERM, how long to wait for the workers to stop")
+	ackSchedule := fl.String("ack-schedule", "0 2 * * *", "when to make the acknowledgement letters (cron, Help Center time); \"off\" for never")
 	fl.String("http", "", "address for health and metrics (not built yet)")
 	fl.String("config", "", "configuration file (not read yet)")
 	if err := fl.Parse(args); err != nil {
@@ -101,6 +114,26 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		Watch:    watch.Options{Settle: *settle, Poll: *poll, Rescan: *rescan},
 		Runner:   &pipeline.Runner{Processor: proc, Workers: *files, Log: log},
 		Log:      log,
+	}
+	if *ackSchedule != "off" {
+		job := newAckJob(st, c.data, log)
+		cl := cronLogger{log}
+		cr := cron.New(cron.WithLocation(pipeline.HelpCenterZone), cron.WithLogger(cl),
+			cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
+		if _, err := cr.AddFunc(*ackSchedule, func() {
+			rep, err := job.Run(ctx, time.Now(), false)
+			if err != nil {
+				log.Error("acknowledgement run failed", "error", err)
+				return
+			}
+			log.Info("acknowledgement run", "letters", len(rep.Letters), "cannot_acknowledge", len(rep.CannotAcknowledge),
+				"overdue", len(rep.Overdue), "batch", rep.BatchPDF)
+		}); err != nil {
+			fmt.Fprintf(stderr, "intake run: --ack-schedule: %v\n", err)
+			return 2
+		}
+		cr.Start()
+		defer func() { <-cr.Stop().Done() }()
 	}
 	// The service stops taking files at the signal; files in flight get the grace period.
 	work, cancelWork := context.WithCancel(context.Background())

@@ -7,6 +7,7 @@ package record
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -159,3 +160,13 @@ type CaseQuery struct {
 	OpenOnly bool
 	Limit    int // 0: no limit
 }
+
+// Errors a store wraps, declared here so that the pipeline can tell them apart without
+// knowing the store.
+var (
+	// ErrExists: the thing is already recorded (a claim committed twice, a case already
+	// acknowledged).
+	ErrExists = errors.New("already recorded")
+	// ErrLocked: another process holds the lock.
+	ErrLocked = errors.New("another instance is running this job")
+)

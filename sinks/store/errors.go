@@ -14,13 +14,15 @@ import (
 	"github.com/lib/pq/pqerror"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"intake/pipeline/record"
 )
 
 var (
 	// ErrExists is wrapped by the error of AddInput when an input with the same ClaimID
 	// is already committed, and by that of Link when the document is already part of the
 	// case.
-	ErrExists = errors.New("store: already recorded")
+	ErrExists = record.ErrExists
 	// ErrNotFound is wrapped by the error of a change to a case that does not exist.
 	ErrNotFound = errors.New("store: not found")
 	// ErrReadOnly is returned by the writing methods of a Tx that View handed out.

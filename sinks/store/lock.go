@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"intake/pipeline/record"
 )
 
 // ErrLocked: another process holds the lock.
-var ErrLocked = errors.New("store: another instance is running this job")
+var ErrLocked = record.ErrLocked
 
 // TryLock takes the named lock across every process using this store, or returns an
 // error wrapping ErrLocked at once when another holds it. On PostgreSQL it is a session
