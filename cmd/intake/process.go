@@ -30,6 +30,7 @@ type common struct {
 	workers  int
 	lang     string
 	logLevel string
+	due      pipeline.DueRule
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -38,6 +39,8 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.workers, "workers", 0, "OCR engines (default: one per CPU)")
 	fs.StringVar(&c.lang, "lang", "eng+spa", "Tesseract languages, joined with +")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.IntVar(&c.due.Days, "ack-days", 5, "days after receipt by which a new case's acknowledgement is due")
+	fs.BoolVar(&c.due.BusinessDays, "ack-business-days", false, "count --ack-days as business days (no weekends or California state holidays)")
 }
 
 func envOr(key, def string) string {
@@ -122,7 +125,7 @@ func cmdProcess(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer pool.Close()
-	proc := &pipeline.Processor{Pool: pool, Store: st, Archive: arc, Actor: actor(), Log: log, Inflight: pool.Workers() + 1}
+	proc := &pipeline.Processor{Pool: pool, Store: st, Archive: arc, Actor: actor(), Log: log, Inflight: pool.Workers() + 1, Due: c.due}
 
 	var counts = map[string]int{}
 	var cases []string

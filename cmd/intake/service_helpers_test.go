@@ -357,6 +357,7 @@ type serviceState struct {
 	Cases      map[string]caseSummary // by case number
 	Unmatched  []string               // "input name: document kind", sorted
 	Originals  []string               // archived originals, relative to the data folder, sorted
+	CaseFiles  []string               // originals filed under their cases, relative to the data folder, sorted
 	Quarantine []string               // names of the files in quarantine (claim dropped), sorted
 }
 
@@ -424,6 +425,9 @@ func snapshot(t *testing.T, st *store.Store, data ...string) serviceState {
 		s.Originals = append(s.Originals, filesUnder(t, filepath.Join(dir, "archive"), func(rel string) (string, bool) {
 			return filepath.Join("archive", rel), originalName.MatchString(filepath.Base(rel))
 		})...)
+		s.CaseFiles = append(s.CaseFiles, filesUnder(t, filepath.Join(dir, "cases"), func(rel string) (string, bool) {
+			return filepath.Join("cases", rel), !strings.HasPrefix(filepath.Base(rel), ".")
+		})...)
 		s.Quarantine = append(s.Quarantine, filesUnder(t, filepath.Join(dir, "quarantine"), func(rel string) (string, bool) {
 			base := filepath.Base(rel)
 			if strings.HasSuffix(base, ".reason.txt") || strings.HasPrefix(base, ".") {
@@ -433,6 +437,7 @@ func snapshot(t *testing.T, st *store.Store, data ...string) serviceState {
 		})...)
 	}
 	sort.Strings(s.Originals)
+	sort.Strings(s.CaseFiles)
 	sort.Strings(s.Quarantine)
 	return s
 }
@@ -496,6 +501,9 @@ func compareStates(t *testing.T, what string, got, want serviceState) {
 	if !slices.Equal(got.Originals, want.Originals) {
 		t.Errorf("%s: archived originals\n\t%v\nwant\n\t%v", what, got.Originals, want.Originals)
 	}
+	if !slices.Equal(got.CaseFiles, want.CaseFiles) {
+		t.Errorf("%s: originals filed under cases\n\t%v\nwant\n\t%v", what, got.CaseFiles, want.CaseFiles)
+	}
 	if !slices.Equal(got.Quarantine, want.Quarantine) {
 		t.Errorf("%s: quarantined files %v, want %v", what, got.Quarantine, want.Quarantine)
 	}
@@ -541,25 +549,28 @@ func truthCases(tr corpus.Truth) []corpus.TruthCase {
 func expectedState(t *testing.T, names, quarantined []string) serviceState {
 	t.Helper()
 	s := serviceState{Inputs: map[string][]string{}, Cases: map[string]caseSummary{}, Unmatched: []string{},
-		Originals: []string{}, Quarantine: sorted(quarantined)}
+		Originals: []string{}, CaseFiles: []string{}, Quarantine: sorted(quarantined)}
 	for _, n := range quarantined {
 		s.Inputs[n] = []string{record.Quarantined}
 	}
 	for _, n := range names {
 		tr := truth(t, n)
 		s.Inputs[n] = []string{tr.Status}
+		received, err := time.Parse(time.RFC3339, tr.Input.ReceivedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day, hash, ext := received.In(pipeline.HelpCenterZone), sha(sample(t, n)), filepath.Ext(n)
 		if tr.Status == record.Processed {
-			received, err := time.Parse(time.RFC3339, tr.Input.ReceivedAt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.Originals = append(s.Originals, filepath.Join("archive", received.In(pipeline.HelpCenterZone).Format("2006/01/02"),
-				sha(sample(t, n))+filepath.Ext(n)))
+			s.Originals = append(s.Originals, filepath.Join("archive", day.Format("2006/01/02"), hash+ext))
 		}
 		for _, tc := range truthCases(tr) {
 			var docs []string
 			for _, i := range tc.Documents {
 				docs = append(docs, n+": "+tr.Documents[i].Kind)
+			}
+			if tc.Action == "created" || tc.Action == "attached" {
+				s.CaseFiles = append(s.CaseFiles, filepath.Join("cases", tc.Number, day.Format("2006-01-02")+"-"+hash[:12]+ext))
 			}
 			switch tc.Action {
 			case "created":
@@ -574,6 +585,7 @@ func expectedState(t *testing.T, names, quarantined []string) serviceState {
 		}
 	}
 	sort.Strings(s.Originals)
+	sort.Strings(s.CaseFiles)
 	return s
 }
 
