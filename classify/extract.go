@@ -15,5 +15,6 @@ func extract(doc Document, pages []Page) map[string]Field {
 	case AssistantForm:
 		extractAssistant(doc, pages, fields)
 	}
+	tidyFields(fields)
 	return fields
 }

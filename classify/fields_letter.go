@@ -263,7 +263,12 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 	if d := decisionOf(decisionText); d != "" {
 		set("decision", d, 0.85, image.Rectangle{}, nil, pageNo)
 	}
-	set("reason", reasonOf(decisionText), 0.8, image.Rectangle{}, nil, pageNo)
+	reason, rivals := reasonOf(decisionText)
+	reasonConf := 0.8
+	if rivals {
+		reasonConf = 0.6 // the letter's wording names more than one reason: a person reads it
+	}
+	set("reason", reason, reasonConf, image.Rectangle{}, nil, pageNo)
 	if c, ok := criteriaOf(decisionText); ok {
 		set("criteria", c, 0.8, image.Rectangle{}, nil, pageNo)
 	}
@@ -607,7 +612,9 @@ func decisionOf(text string) string {
 	return ""
 }
 
-func reasonOf(text string) string {
+// reasonOf reads the reason of a decision from its wording, and tells whether the wording
+// also names another reason (a rival), when the choice is a guess.
+func reasonOf(text string) (string, bool) {
 	f := fold(text)
 	score := map[string]int{}
 	for reason, ps := range map[string][]string{
@@ -622,8 +629,11 @@ func reasonOf(text string) string {
 			}
 		}
 	}
-	best, bestN := "other", 0
+	best, bestN, named := "other", 0, 0
 	for _, r := range []string{"experimental_investigational", "not_emergency_urgent", "not_covered", "medical_necessity"} {
+		if score[r] > 0 {
+			named++
+		}
 		if score[r] > bestN {
 			best, bestN = r, score[r]
 		}
@@ -633,7 +643,7 @@ func reasonOf(text string) string {
 		!strings.Contains(f, "premium") && !strings.Contains(f, "prima") && !strings.Contains(f, "paid correctly") {
 		best = "medical_necessity"
 	}
-	return best
+	return best, named > 1
 }
 
 // criteriaEnd is where a named guideline ends: the end of its sentence, or a comma OCR read

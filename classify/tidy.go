@@ -1,0 +1,155 @@
+package classify
+
+import (
+	"strings"
+	"unicode"
+)
+
+// tidyFields is the last pass over a document's text values: what OCR adds at the edges
+// of a value (stray quotes and dots, a comma for a full stop) is taken off, the same way
+// for every kind, and a value that needed it is trusted a little less.
+func tidyFields(fields map[string]Field) {
+	for key, f := range fields {
+		s, ok := f.Value.(string)
+		if !ok || s == "" || structured(key) {
+			continue
+		}
+		t := tidyText(key, s)
+		if t == s {
+			continue
+		}
+		if t == "" {
+			delete(fields, key)
+			continue
+		}
+		f.Value = t
+		f.Confidence *= 0.97
+		if f.Confidence < reviewBelow {
+			f.NeedsReview = true
+		}
+		fields[key] = f
+	}
+}
+
+// structured keys have values the parsers already normalised (dates, phones, ids, enums).
+func structured(key string) bool {
+	last := key[strings.LastIndex(key, ".")+1:]
+	switch last {
+	case "dob", "phone", "phone2", "zip", "state", "email", "member_id", "id", "number", "pages",
+		"gender", "denial_reason", "reason", "decision", "primary_language", "middle_initial",
+		"from_fax", "from_phone", "to_fax":
+		return true
+	}
+	return strings.HasSuffix(last, "date")
+}
+
+// stopWords keep their full stop at the end of a value, beside abbreviations.
+var stopWords = map[string]bool{
+	"inc": true, "jr": true, "sr": true, "co": true, "corp": true, "ltd": true, "md": true, "dr": true, "st": true,
+	"ave": true, "blvd": true, "rd": true, "ln": true, "ct": true, "dept": true, "dpm": true, "do": true, "np": true,
+	"pa": true, "ii": true, "iii": true, "etc": true, "no": true, "mg": true, "ml": true, "hosp": true, "assn": true,
+	"llc": true, "pc": true, "apc": true, "dds": true, "phd": true, "rn": true, "lcsw": true, "mft": true,
+}
+
+var monthWords = map[string]bool{
+	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true, "july": true,
+	"august": true, "september": true, "october": true, "november": true, "december": true,
+}
+
+// tidyText takes OCR's debris off a text value.
+func tidyText(key, s string) string {
+	words := strings.Fields(s)
+	var out []string
+	for i, w := range words {
+		// A quote opening a word that no quote closes (‘syndrome, 'Dr.) is a speck.
+		if r := []rune(w); len(r) > 1 && strings.ContainsRune("‘’`'\"", r[0]) && !strings.ContainsAny(string(r[1:]), "‘’`'\"") {
+			w = string(r[1:])
+		}
+		// A quote inside a word, before a capital ("Pacific'Crest"), was a space.
+		if r := []rune(w); len(r) > 4 {
+			for k := 3; k+1 < len(r); k++ {
+				if strings.ContainsRune("‘’`'", r[k]) && unicode.IsLetter(r[k-1]) && unicode.IsUpper(r[k+1]) {
+					w = string(r[:k]) + " " + string(r[k+1:])
+					break
+				}
+			}
+		}
+		// "Dr," for "Dr.", and "Or." for "Dr." before a name.
+		if (w == "Dr," || w == "Or." || w == "0r.") && i+1 < len(words) && startsUpper(words[i+1]) {
+			w = "Dr."
+		}
+		if w == "DMIIC" || w == "DMHG" || w == "DMIC" {
+			w = "DMHC"
+		}
+		// The month of a date beside a letterhead is not part of the organisation's name.
+		if (key == "letter.sender" || key == "plan.name") && len(words) > 2 && i > 0 && monthWords[strings.ToLower(w)] {
+			continue
+		}
+		out = append(out, w)
+	}
+	t := strings.Join(out, " ")
+	t = strings.TrimLeft(t, ".,;:|_~‘’`'\" ")
+	t = strings.TrimRight(t, ",;:|_~‘’`'\" ")
+	if strings.HasSuffix(t, ".") && !keepsStop(key, t) {
+		t = strings.TrimRight(t, ". ")
+	}
+	// A name field that holds a label ("Date of Service"), or a single letter, or an
+	// organisation that is only its suffix ("Inc."), holds no value.
+	if personKeys[key] {
+		if len([]rune(strings.Trim(t, ". "))) < 2 || labelLike(t) {
+			return ""
+		}
+	}
+	if (key == "letter.sender" || key == "plan.name") && stopWords[strings.ToLower(strings.Trim(t, ". ,"))] {
+		return ""
+	}
+	return t
+}
+
+// personKeys hold a person's name.
+var personKeys = map[string]bool{
+	"requesting_provider": true, "reviewer": true, "member.name": true, "signer_name": true, "assistant.name": true,
+	"patient.first_name": true, "patient.last_name": true, "patient.guardian_name": true, "patient.name": true,
+}
+
+// labelLike: words of a form's or letter's labels, which no name contains.
+func labelLike(t string) bool {
+	f := " " + strings.ToLower(t) + " "
+	for _, w := range []string{" date ", " service ", " member ", " number ", " fecha ", " phone ", " address ", " signature ", " firma "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// keepsStop: the value's last word is an abbreviation or an initial, whose full stop
+// belongs to it; a long text ends sentences with one.
+func keepsStop(key, t string) bool {
+	i := strings.LastIndexAny(t, " ,")
+	last := strings.TrimSuffix(t[i+1:], ".")
+	if strings.Contains(last, ".") { // M.D., U.S.
+		return true
+	}
+	if len([]rune(last)) == 1 {
+		return true
+	}
+	if stopWords[strings.ToLower(last)] || abbreviations[strings.ToLower(last)] {
+		return true
+	}
+	// A long text ends its sentences with one.
+	return longText[key]
+}
+
+// longText keys hold free text (scored by character error rate).
+var longText = map[string]bool{
+	"condition": true, "treatment_requested": true, "providers": true, "problem": true,
+	"reimbursement_services": true, "service": true, "criteria": true,
+}
+
+func startsUpper(w string) bool {
+	for _, r := range w {
+		return unicode.IsUpper(r)
+	}
+	return false
+}
