@@ -85,7 +85,11 @@ func TestSeparation(t *testing.T) {
 
 func TestFormPagesStayTogetherAndTwoFormsSplit(t *testing.T) {
 	form := func(n string) Page {
-		return textPage("INDEPENDENT MEDICAL REVIEW (IMR) APPLICATION/COMPLAINT FORM", "PATIENT INFORMATION", "HEALTH PLAN INFORMATION",
+		section := "YOUR HEALTH PROBLEM" // only the first page opens with the patient's section
+		if n == "1" {
+			section = "PATIENT INFORMATION"
+		}
+		return textPage("INDEPENDENT MEDICAL REVIEW (IMR) APPLICATION/COMPLAINT FORM", section, "HEALTH PLAN INFORMATION",
 			"^IMR APPLICATION/COMPLAINT FORM - English Page "+n+" DMHC 20-224 (Rev 09/25)")
 	}
 	// Page 2 ahead of page 1, then a second form (its page 1 again).
@@ -93,6 +97,14 @@ func TestFormPagesStayTogetherAndTwoFormsSplit(t *testing.T) {
 	want := [][2]any{{IMRForm, []int{1, 2, 3}}, {IMRForm, []int{4, 5}}}
 	if got := kinds(res); !reflect.DeepEqual(got, want) {
 		t.Errorf("documents %v, want %v", got, want)
+	}
+	// A blurred fax's first page whose footer reads "Page 2": its patient section says it
+	// is the first page, and the form's real page 2 after it does not start another form.
+	first := form("1")
+	first.OCR.Lines[len(first.OCR.Lines)-1].Text = "IMR APPLICATION/COMPLAINT FORM - English Page 2 DMHC 20-224 (Rev 09/25)"
+	res = Analyze([]Page{first, form("2"), form("3")}, time.Time{})
+	if got := kinds(res); !reflect.DeepEqual(got, [][2]any{{IMRForm, []int{1, 2, 3}}}) {
+		t.Errorf("a first page misread as page 2: documents %v, want one form of 3 pages", got)
 	}
 }
 

@@ -696,8 +696,14 @@ func (fp *formPage) longText(fields map[string]Field) {
 		for _, q := range formQuestions {
 			stops = append(stops, q.phrases...)
 		}
+		// The reasons are options: a box's glyph starts their line. The same words starting a
+		// line of the answer ("not medically necessary. I have been waiting...") go on.
+		optionStops := map[string]bool{}
 		for _, r := range denialReasons {
 			stops = append(stops, r.phrases...)
+			for _, ph := range r.phrases {
+				optionStops[ph] = true
+			}
 		}
 		// No further than the answer's box reaches: the form prints a box of a few 14-point
 		// lines under each question.
@@ -708,7 +714,10 @@ func (fp *formPage) longText(fields map[string]Field) {
 			for _, m := range fp.v.find(s) {
 				// Printed questions and options start their line (after a box's glyph);
 				// the same words inside the answer do not end it.
-				if m.first > 1 || m.first == 1 && len([]rune(p.Words[p.Lines[m.line].Words[0]].Text)) > 2 {
+				if m.first > 1 || m.first == 1 && !glyphLike(p.Words[p.Lines[m.line].Words[0]].Text) {
+					continue
+				}
+				if optionStops[s] && m.first == 0 {
 					continue
 				}
 				y := p.Lines[m.line].Box.Min.Y
@@ -752,6 +761,18 @@ func (fp *formPage) longText(fields map[string]Field) {
 		}
 		fp.set(fields, lt.key, text, conf, box)
 	}
+}
+
+// shortWords are words of two letters or fewer that start a line of an answer; anything
+// else that short before a printed option is the option's box read as text.
+var shortWords = wordSet("is it a an to of or in on no my me we he if at as by be do so up us es el la lo y de en mi se su yo ya ha le un al")
+
+// glyphLike: a word that is a checkbox's glyph as OCR reads it ("[X]", "O", "Kl", "©").
+func glyphLike(w string) bool {
+	if strings.ContainsAny(w, "[]|©®()") {
+		return true
+	}
+	return len([]rune(w)) <= 2 && !shortWords[strings.ToLower(w)]
 }
 
 // cleanLine is a line's text without what OCR reads in the rules and box edges of a form:

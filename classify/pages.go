@@ -208,6 +208,11 @@ func classifyPage(pg Page) pageKind {
 	case form >= 3:
 		pk.kind, pk.score = IMRForm, clamp(0.55+0.06*float64(form))
 		pk.formPage = formPageNumber(pg.OCR)
+		// The first page opens with the patient's section: that outweighs a footer number
+		// misread on a blurred fax ("Page 2" on page 1).
+		if strings.Contains(top, "patient information") || strings.Contains(top, "informacion del paciente") {
+			pk.formPage = 1
+		}
 		pk.start = pk.formPage == 1
 	case ret >= 1 && hasCase:
 		pk.kind, pk.score, pk.start = ReturnSheet, clamp(0.7+0.1*float64(ret)), true

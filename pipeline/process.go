@@ -128,6 +128,7 @@ func (p *Processor) Process(ctx context.Context, it Item) (*Outcome, error) {
 	if done != nil {
 		rec.Status = done.Status
 		log.Info("input already committed", "input_id", done.ID)
+		p.relink(ctx, done, log)
 		return &Outcome{Record: rec, AlreadyDone: true}, nil
 	}
 	if first != nil {
@@ -263,6 +264,29 @@ func (p *Processor) ReadFile(ctx context.Context, path string) ([]classify.Page,
 		return nil, doc.Format(), &Permanent{Reason: reasonFor(firstPageErr)}
 	}
 	return pages, doc.Format(), nil
+}
+
+// relink files a committed input's original under its cases again: a crash between the
+// commit and the filing would otherwise leave a case folder without it. Filing twice is
+// harmless.
+func (p *Processor) relink(ctx context.Context, in *record.Input, log *slog.Logger) {
+	if in.Status != record.Processed || in.Archive == "" {
+		return
+	}
+	var cases []record.Case
+	if err := p.Store.View(ctx, func(tx Tx) error {
+		var err error
+		cases, err = tx.CasesOfInput(in.ID)
+		return err
+	}); err != nil {
+		log.Warn("could not look up the cases of a committed input", "input_id", in.ID, "error", err)
+		return
+	}
+	for _, c := range cases {
+		if err := p.Archive.LinkCase(in.Archive, c.Number, in.ReceivedAt); err != nil {
+			log.Warn("could not file the original under its case", "case", c.Number, "error", err)
+		}
+	}
 }
 
 // commitDuplicate records an input whose content was received before: no new case.

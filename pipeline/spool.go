@@ -37,8 +37,9 @@ func (s *Spool) Dir() string { return s.dir }
 
 // spooled is what the spool keeps beside a claimed file.
 type spooled struct {
-	Item    Item   `json:"item"`
-	Sidecar string `json:"sidecar,omitempty"` // the sidecar's name in the spool
+	Item        Item   `json:"item"`
+	Sidecar     string `json:"sidecar,omitempty"`      // the sidecar's name in the spool
+	SidecarFrom string `json:"sidecar_from,omitempty"` // where the sidecar was in the inbox
 }
 
 // Claim moves the file at path (and its sidecar, if any) into the spool and returns the
@@ -57,7 +58,7 @@ func (s *Spool) Claim(path, sidecar string, it Item) (Item, error) {
 	it.Path = filepath.Join(s.dir, id)
 	sp := spooled{Item: it}
 	if sidecar != "" {
-		sp.Sidecar = id + ".sidecar.json"
+		sp.Sidecar, sp.SidecarFrom = id+".sidecar.json", sidecar
 	}
 	b, err := json.Marshal(sp)
 	if err != nil {
@@ -108,6 +109,13 @@ func (s *Spool) Pending() ([]Item, error) {
 			sp = spooled{Item: Item{Name: id}}
 		}
 		sp.Item.ClaimID, sp.Item.Path = id, data
+		if sp.Sidecar != "" && sp.SidecarFrom != "" {
+			// A crash between moving the file and its sidecar left the sidecar in the inbox
+			// (its content is in the item already): take it along now.
+			if _, err := os.Stat(filepath.Join(s.dir, sp.Sidecar)); errors.Is(err, os.ErrNotExist) {
+				os.Rename(sp.SidecarFrom, filepath.Join(s.dir, sp.Sidecar))
+			}
+		}
 		out = append(out, sp.Item)
 	}
 	return out, nil

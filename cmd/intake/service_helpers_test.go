@@ -104,6 +104,7 @@ func startService(t *testing.T, name string, args ...string) *service {
 	s.cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		return strings.HasPrefix(kv, "INTAKE_DB=") || strings.HasPrefix(kv, "INTAKE_DATA=")
 	})
+	dieWithTest(s.cmd)
 	s.cmd.Stdout = io.Discard
 	s.cmd.Stderr = &s.stderr
 	if err := s.cmd.Start(); err != nil {
@@ -145,8 +146,9 @@ func (s *service) kill() {
 	}
 }
 
-// stop sends sig and waits up to within for the process to exit; it returns the exit
-// status (-1 when it did not exit by itself, and the test then fails).
+// stop sends sig and waits up to within for the process to exit, and returns its exit
+// status: -1 when a signal ended it, or when it did not exit in time (the test then fails
+// and the process is killed).
 func (s *service) stop(t *testing.T, sig os.Signal, within time.Duration) (int, time.Duration) {
 	t.Helper()
 	start := time.Now()
@@ -251,6 +253,80 @@ func inputsByName(ctx context.Context, st *store.Store) (map[string][]record.Inp
 	return out, nil
 }
 
+// waitCommitted waits until every file named (dropped into one of inboxes) is in the store.
+// It fails at once when one is lost: neither committed nor anywhere in the inboxes, their
+// spools included (a claim moves a file into the spool, and only its commit lets it leave).
+func waitCommitted(t *testing.T, st *store.Store, inboxes, names []string, running ...*service) {
+	t.Helper()
+	commit := committed(t, st, names...)
+	waitUntil(t, longDeadline, fmt.Sprintf("%v to be committed", names), func() (bool, string) {
+		if ok, status := commit(); ok {
+			return true, status
+		}
+		if lost := lostFiles(t, st, inboxes, names); len(lost) > 0 {
+			t.Fatalf("%v are neither committed nor in an inbox or its spool: lost", lost)
+		}
+		return commit()
+	}, running...)
+}
+
+// lostFiles lists the files named that are neither in an inbox (or its spool) nor committed.
+// A file being claimed may move between two folders while they are listed, so a file counts
+// as missing from the inboxes only when two looks in a row miss it; the store is asked last,
+// so that a file committed and removed meanwhile is not taken for lost.
+func lostFiles(t *testing.T, st *store.Store, inboxes, names []string) []string {
+	t.Helper()
+	missing := missingFiles(t, inboxes, names)
+	if len(missing) == 0 {
+		return nil
+	}
+	time.Sleep(200 * time.Millisecond)
+	if missing = missingFiles(t, inboxes, missing); len(missing) == 0 {
+		return nil
+	}
+	by, err := inputsByName(t.Context(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lost []string
+	for _, n := range missing {
+		if len(by[n]) == 0 {
+			lost = append(lost, n)
+		}
+	}
+	return lost
+}
+
+// missingFiles lists the files named whose content is nowhere under the inboxes, their
+// spools included.
+func missingFiles(t *testing.T, inboxes, names []string) []string {
+	t.Helper()
+	have := map[string]bool{}
+	for _, inbox := range inboxes {
+		err := filepath.WalkDir(inbox, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() {
+				if b, err := os.ReadFile(p); err == nil {
+					have[sha(b)] = true
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var missing []string
+	for _, n := range names {
+		if !have[sha(content(t, n))] {
+			missing = append(missing, n)
+		}
+	}
+	return missing
+}
+
 // committed is a waitUntil condition: every input named is in the store.
 func committed(t *testing.T, st *store.Store, names ...string) func() (bool, string) {
 	return func() (bool, string) {
@@ -315,15 +391,27 @@ func sha(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
+// content is what the tests drop under name: a sample file, or a damaged one they make.
+func content(t *testing.T, name string) []byte {
+	t.Helper()
+	switch name {
+	case damaged:
+		return damagedPDF(t)
+	case damagedFax:
+		return damagedTIFF(t)
+	}
+	return sample(t, name)
+}
+
 // damagedPDF is a scan cut short that still ends like a PDF: the watcher takes it at once
 // and the reader finds it damaged.
 func damagedPDF(t *testing.T) []byte {
-	b := sample(t, "scan-station1-20261102-100657-001.pdf")[:30000]
+	b := sample(t, scanForm)[:30000]
 	return append(b, "\n%%EOF\n"...)
 }
 
 // damagedTIFF is a fax cut short: a TIFF header and part of its first page.
-func damagedTIFF(t *testing.T) []byte { return sample(t, "fax001009.tif")[:20000] }
+func damagedTIFF(t *testing.T) []byte { return sample(t, faxLetter)[:20000] }
 
 // inboxContents lists what is in an inbox outside its spool folders, and what is in each
 // instance's spool, as paths relative to the inbox.
