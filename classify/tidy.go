@@ -15,6 +15,13 @@ func tidyFields(fields map[string]Field) {
 			continue
 		}
 		t := tidyText(key, s)
+		// A person's name of one word ("Diane") is half a name: a person looks.
+		if personKeys[key] && key != "patient.first_name" && key != "patient.last_name" && len(strings.Fields(t)) == 1 && t != "" {
+			f.Value, f.NeedsReview = t, true
+			f.Confidence = min(f.Confidence, 0.6)
+			fields[key] = f
+			continue
+		}
 		if t == s {
 			continue
 		}
@@ -62,7 +69,7 @@ func tidyText(key, s string) string {
 	var out []string
 	for i, w := range words {
 		// A quote opening a word that no quote closes (‘syndrome, 'Dr.) is a speck.
-		if r := []rune(w); len(r) > 1 && strings.ContainsRune("‘’`'\"", r[0]) && !strings.ContainsAny(string(r[1:]), "‘’`'\"") {
+		if r := []rune(w); len(r) > 1 && strings.ContainsRune("‘’`'\"|", r[0]) && !strings.ContainsAny(string(r[1:]), "‘’`'\"") {
 			w = string(r[1:])
 		}
 		// A quote inside a word, before a capital ("Pacific'Crest"), was a space.
@@ -86,6 +93,21 @@ func tidyText(key, s string) string {
 			continue
 		}
 		out = append(out, w)
+	}
+	// A box's edge read as a letter after a short answer ("atopic dermatitis L"); "hepatitis
+	// C" keeps its letter.
+	if (key == "condition" || key == "treatment_requested") && len(out) > 1 {
+		last, prev := out[len(out)-1], out[len(out)-2]
+		if (last == "L" || last == "J") && !startsUpper(prev) {
+			out = out[:len(out)-1]
+		}
+	}
+	// An initial at the end of a name keeps its full stop ("Thompson, Raj C.").
+	// Names printed in capitals ("WILLIAMS, JENNIFER I") are left as printed.
+	if personKeys[key] && len(out) > 1 && strings.ToUpper(strings.Join(out, " ")) != strings.Join(out, " ") {
+		if last := out[len(out)-1]; len(last) == 1 && unicode.IsUpper(rune(last[0])) {
+			out[len(out)-1] = last + "."
+		}
 	}
 	t := strings.Join(out, " ")
 	t = strings.TrimLeft(t, ".,;:|_~‘’`'\" ")
