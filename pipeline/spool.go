@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"intake/internal/durable"
 )
 
 // SpoolDirName is the hidden folder, inside each inbox, where claimed files wait until
@@ -140,27 +142,6 @@ func NewClaimID() (string, error) {
 	return time.Now().UTC().Format("20060102T150405.000000") + "-" + hex.EncodeToString(b[:]), nil
 }
 
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
+func writeSynced(path string, data []byte) error { return durable.WriteFile(path, data, 0o640) }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
+func syncDir(dir string) error { return durable.SyncDir(dir) }

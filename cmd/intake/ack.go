@@ -20,21 +20,8 @@ import (
 	"intake/sinks/store"
 )
 
-// renderer makes the letters with sinks/letters.
-type renderer struct{}
-
-func (renderer) Render(l ack.Letter) ([]byte, error) {
-	return letters.RenderAck(letters.Ack{CaseNumber: l.CaseNumber, Date: l.Date, Received: l.Received, Language: l.Language,
-		To: letters.Address{Name: l.ToName, Lines: l.ToLines}, Patient: l.Patient, Plan: l.Plan, Kind: l.Kind,
-		Urgent: l.Urgent, CopyOf: l.CopyOf})
-}
-
-func (renderer) Merge(pdfs [][]byte) ([]byte, error) { return letters.Merge(pdfs) }
-
-func (renderer) PageCount(pdf []byte) (int, error) { return letters.PageCount(pdf) }
-
 func newAckJob(st *store.Store, data string, log *slog.Logger) *ack.Job {
-	return &ack.Job{Store: st, Renderer: renderer{}, DataDir: data, Actor: actor(), Zone: pipeline.HelpCenterZone, Log: log}
+	return &ack.Job{Store: st, Renderer: letters.Renderer{}, DataDir: data, Actor: actor(), Zone: pipeline.HelpCenterZone, Log: log}
 }
 
 func cmdAck(args []string, stdout, stderr io.Writer) int {

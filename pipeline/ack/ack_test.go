@@ -18,17 +18,6 @@ import (
 	"intake/sinks/store/storetest"
 )
 
-// realRenderer makes the letters with sinks/letters, as intake does.
-type realRenderer struct{}
-
-func (realRenderer) Render(l ack.Letter) ([]byte, error) {
-	return letters.RenderAck(letters.Ack{CaseNumber: l.CaseNumber, Date: l.Date, Received: l.Received, Language: l.Language,
-		To: letters.Address{Name: l.ToName, Lines: l.ToLines}, Patient: l.Patient, Plan: l.Plan, Kind: l.Kind,
-		Urgent: l.Urgent, CopyOf: l.CopyOf})
-}
-func (realRenderer) Merge(p [][]byte) ([]byte, error) { return letters.Merge(p) }
-func (realRenderer) PageCount(p []byte) (int, error)  { return letters.PageCount(p) }
-
 var la = pipeline.HelpCenterZone
 
 func at(s string) time.Time {
@@ -124,7 +113,7 @@ func TestNights(t *testing.T) {
 			}
 			defer st.Close()
 			c := seed(t, st)
-			job := &ack.Job{Store: st, Renderer: realRenderer{}, DataDir: data, Actor: "test", Zone: la}
+			job := &ack.Job{Store: st, Renderer: letters.Renderer{}, DataDir: data, Actor: "test", Zone: la}
 			A, B, C, D := c["A"].number, c["B"].number, c["C"].number, c["D"].number
 
 			// Night of Nov 3: only A (B has no address and is not due yet; C and D not received).
@@ -232,7 +221,7 @@ func TestOneRunAtATime(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer release()
-	job := &ack.Job{Store: st, Renderer: realRenderer{}, DataDir: data, Zone: la}
+	job := &ack.Job{Store: st, Renderer: letters.Renderer{}, DataDir: data, Zone: la}
 	if _, err := job.Run(t.Context(), time.Now(), false); err != ack.ErrBusy {
 		t.Errorf("a second run: %v, want ErrBusy", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"intake/pipeline"
 	"intake/pipeline/ack"
 	"intake/sinks/archive"
+	"intake/sinks/letters"
 	"intake/sinks/store"
 )
 
@@ -37,7 +38,7 @@ func TestReturnSheetComesBack(t *testing.T) {
 	}
 	defer st.Close()
 	cs := seed(t, st)
-	job := &ack.Job{Store: st, Renderer: realRenderer{}, DataDir: data, Actor: "test", Zone: la}
+	job := &ack.Job{Store: st, Renderer: letters.Renderer{}, DataDir: data, Actor: "test", Zone: la}
 	if _, err := job.Run(t.Context(), at("2026-11-03 02:00"), false); err != nil {
 		t.Fatal(err)
 	}
