@@ -145,7 +145,7 @@ func cmdProcess(args []string, stdout, stderr io.Writer) int {
 			if err == nil || ctx.Err() != nil || attempt == 4 || !(store.Transient(err) || pipeline.IsDiskFull(err)) {
 				break
 			}
-			log.Warn("waiting to retry", "file", it.Name, "error", err)
+			log.Warn("waiting to retry", "claim", it.ClaimID, "error", err)
 			time.Sleep(time.Duration(attempt+1) * 2 * time.Second)
 		}
 		if err != nil {
