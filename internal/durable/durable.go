@@ -1,17 +1,30 @@
 // Package durable writes files so that a crash leaves either the whole new file or the old
-// one: data goes to a temporary file in the same folder, is synced, renamed into place, and
+// one: data goes to a temporary file in the same folder, is synced, moved into place, and
 // the folder is synced. The pipeline's spool, the archive and the letters all write this
 // way.
 package durable
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 )
 
-// WriteFile writes data to path (mode perm, folders created 0750) through a synced
-// temporary file and a rename, then syncs the folder.
+// WriteFile writes data to path (mode perm, folders created 0750), replacing what was
+// there.
 func WriteFile(path string, data []byte, perm os.FileMode) error {
+	return write(path, bytes.NewReader(data), perm, true)
+}
+
+// WriteOnce writes what r holds to path unless path exists: a file written once is never
+// replaced (the archive's originals).
+func WriteOnce(path string, r io.Reader, perm os.FileMode) error {
+	return write(path, r, perm, false)
+}
+
+func write(path string, r io.Reader, perm os.FileMode, replace bool) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
@@ -21,7 +34,7 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	if _, err := io.Copy(tmp, r); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -36,7 +49,12 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if replace {
+		err = os.Rename(tmp.Name(), path)
+	} else if err = os.Link(tmp.Name(), path); errors.Is(err, os.ErrExist) {
+		err = nil // a hard link fails when path exists: it is kept as it is
+	}
+	if err != nil {
 		return err
 	}
 	return SyncDir(dir)

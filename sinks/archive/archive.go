@@ -15,9 +15,7 @@
 package archive
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,35 +118,7 @@ func (a *Archive) copyOnce(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	dir := filepath.Dir(dst)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, in); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o640); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// A hard link fails when dst exists: the archive never replaces an original.
-	if err := os.Link(tmp.Name(), dst); err != nil && !errors.Is(err, os.ErrExist) {
-		return err
-	}
-	return syncDir(dir)
+	return durable.WriteOnce(dst, in, 0o640)
 }
 
 func writeFile(path string, data []byte) error { return durable.WriteFile(path, data, 0o640) }
