@@ -2,13 +2,11 @@ package ack_test
 
 import (
 	"bytes"
-	"fmt"
-	"image"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
+	"intake/fixtures/device"
 	"intake/fixtures/scanout"
 	"intake/ocr"
 	"intake/ocr/ocrtest"
@@ -49,7 +47,11 @@ func TestReturnSheetComesBack(t *testing.T) {
 	}
 
 	// The fax: the cover sheet, then the two pages of a plan letter from the sample corpus.
-	pages := []scanout.TIFFPage{{Image: bilevel(pdfPage(t, letter, 2, 204, 98)), XRes: 204, YRes: 98}}
+	sheet, err := device.PrintPDFPage(letter, 2, 204, 98)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := []scanout.TIFFPage{{Image: device.Bilevel(sheet), XRes: 204, YRes: 98}}
 	behind, err := raster.OpenFile("../../fixtures/sample/fax001009.tif", raster.Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -101,41 +103,4 @@ func TestReturnSheetComesBack(t *testing.T) {
 	if got["return_sheet"] != 1 || got["denial_letter"] != 1 {
 		t.Errorf("case %s holds %v, want the return sheet and the plan letter behind it", number, got)
 	}
-}
-
-// pdfPage renders one page of a PDF as a grey image at the given resolution, as a fax
-// machine's scanner would see the printed page.
-func pdfPage(t *testing.T, pdf []byte, page, xdpi, ydpi int) *image.Gray {
-	t.Helper()
-	in := filepath.Join(t.TempDir(), "in.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftoppm", "-f", fmt.Sprint(page), "-l", fmt.Sprint(page), "-rx", fmt.Sprint(xdpi),
-		"-ry", fmt.Sprint(ydpi), "-gray", in).Output()
-	if err != nil {
-		t.Fatalf("pdftoppm: %v", err)
-	}
-	var magic string
-	var w, h, maxv int
-	r := bytes.NewReader(out)
-	if _, err := fmt.Fscan(r, &magic, &w, &h, &maxv); err != nil || magic != "P5" || maxv != 255 {
-		t.Fatalf("pdftoppm did not write an 8-bit PGM: %v", err)
-	}
-	pix := out[len(out)-r.Len()+1:]
-	if len(pix) != w*h {
-		t.Fatalf("PGM has %d samples, want %d", len(pix), w*h)
-	}
-	return &image.Gray{Pix: pix, Stride: w, Rect: image.Rect(0, 0, w, h)}
-}
-
-// bilevel thresholds a grey page as a fax machine does.
-func bilevel(g *image.Gray) *image.Gray {
-	out := image.NewGray(g.Rect)
-	for i, v := range g.Pix {
-		if v >= 128 {
-			out.Pix[i] = 255
-		}
-	}
-	return out
 }

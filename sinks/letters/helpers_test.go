@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"intake/fixtures/device"
 	"intake/pipeline/casenum"
 	"intake/sinks/letters"
 )
@@ -126,29 +127,12 @@ func words(t testing.TB, pdf []byte, page int) []word {
 // rasterize renders one page in grey with pdftoppm at xdpi by ydpi.
 func rasterize(t testing.TB, pdf []byte, page int, xdpi, ydpi int) *image.Gray {
 	t.Helper()
-	out := run(t, pdf, "pdftoppm", "-f", fmt.Sprint(page), "-l", fmt.Sprint(page), "-rx", fmt.Sprint(xdpi), "-ry", fmt.Sprint(ydpi),
-		"-gray", "IN")
-	// A binary PGM: "P5", width, height, maximum value, one whitespace, the samples.
-	var magic string
-	var w, h, maxv int
-	r := bytes.NewReader(out)
-	if _, err := fmt.Fscan(r, &magic, &w, &h, &maxv); err != nil || magic != "P5" || maxv != 255 {
-		t.Fatalf("pdftoppm output is not an 8-bit PGM: %v", err)
+	img, err := device.PrintPDFPage(pdf, page, xdpi, ydpi)
+	if err != nil {
+		t.Fatal(err)
 	}
-	pix := out[len(out)-r.Len()+1:]
-	if len(pix) != w*h {
-		t.Fatalf("PGM has %d samples, want %d x %d", len(pix), w, h)
-	}
-	return &image.Gray{Pix: pix, Stride: w, Rect: image.Rect(0, 0, w, h)}
+	return img
 }
 
-// bilevel thresholds a grey page as a fax machine does: black below 128, else white.
-func bilevel(g *image.Gray) *image.Gray {
-	out := image.NewGray(g.Rect)
-	for i, v := range g.Pix {
-		if v >= 128 {
-			out.Pix[i] = 255
-		}
-	}
-	return out
-}
+// bilevel thresholds a grey page as a fax machine does.
+func bilevel(g *image.Gray) *image.Gray { return device.Bilevel(g) }
