@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -54,11 +53,7 @@ func cmdAck(args []string, stdout, stderr io.Writer) int {
 	defer st.Close()
 	rep, err := newAckJob(st, c.data, c.logger(stderr)).Run(ctx, at, *dry)
 	if err != nil {
-		if errors.Is(err, ack.ErrBusy) {
-			fmt.Fprintf(stderr, "intake ack: %v\n", err)
-			return 1
-		}
-		fmt.Fprintf(stderr, "intake ack: %v\n", err)
+		fmt.Fprintf(stderr, "intake ack: %v\n", err) // ack.ErrBusy says another instance is at it
 		return 1
 	}
 	if *asJSON {

@@ -64,6 +64,27 @@ func (c *common) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, c.db, c.data)
 }
 
+// openPipeline opens the store, the archive and the OCR engines and wires a Processor over
+// them; closeAll releases them.
+func (c *common) openPipeline(ctx context.Context, log *slog.Logger) (*store.Store, *pipeline.Processor, func(), error) {
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	arc, err := archive.New(c.data, pipeline.HelpCenterZone)
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: c.workers, Languages: strings.Split(c.lang, "+"), KeepImage: true})
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	proc := &pipeline.Processor{Pool: pool, Store: st, Archive: arc, Actor: actor(), Log: log, Inflight: pool.Workers() + 1, Due: c.due}
+	return st, proc, func() { pool.Close(); st.Close() }, nil
+}
+
 // actor names this process in the event log.
 func actor() string {
 	h, _ := os.Hostname()
@@ -108,24 +129,12 @@ func cmdProcess(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	log := c.logger(stderr)
 
-	st, err := c.openStore(ctx)
+	_, proc, closeAll, err := c.openPipeline(ctx, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "intake process: %v\n", err)
 		return 2
 	}
-	defer st.Close()
-	arc, err := archive.New(c.data, pipeline.HelpCenterZone)
-	if err != nil {
-		fmt.Fprintf(stderr, "intake process: %v\n", err)
-		return 2
-	}
-	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: c.workers, Languages: strings.Split(c.lang, "+"), KeepImage: true})
-	if err != nil {
-		fmt.Fprintf(stderr, "intake process: %v\n", err)
-		return 2
-	}
-	defer pool.Close()
-	proc := &pipeline.Processor{Pool: pool, Store: st, Archive: arc, Actor: actor(), Log: log, Inflight: pool.Workers() + 1, Due: c.due}
+	defer closeAll()
 
 	var counts = map[string]int{}
 	var cases []string

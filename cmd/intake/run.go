@@ -15,10 +15,8 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"intake/ocr"
 	"intake/pipeline"
 	"intake/pipeline/watch"
-	"intake/sinks/archive"
 )
 
 // inboxFlags collects --inbox DIR[,channel=mail|fax][,station=NAME].
@@ -90,24 +88,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := c.openStore(ctx)
+	st, proc, closeAll, err := c.openPipeline(ctx, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "intake run: %v\n", err)
 		return 2
 	}
-	defer st.Close()
-	arc, err := archive.New(c.data, pipeline.HelpCenterZone)
-	if err != nil {
-		fmt.Fprintf(stderr, "intake run: %v\n", err)
-		return 2
-	}
-	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: c.workers, Languages: strings.Split(c.lang, "+"), KeepImage: true})
-	if err != nil {
-		fmt.Fprintf(stderr, "intake run: %v\n", err)
-		return 2
-	}
-	defer pool.Close()
-	proc := &pipeline.Processor{Pool: pool, Store: st, Archive: arc, Actor: actor(), Log: log, Inflight: pool.Workers() + 1, Due: c.due}
+	defer closeAll()
 	svc := &pipeline.Service{
 		Inboxes:  inboxes,
 		Instance: *instance,
