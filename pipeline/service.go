@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -112,7 +113,10 @@ func (s *Service) Run(ctx context.Context) error {
 			}
 			it, sidecar, err := itemFor(f)
 			if err != nil {
-				log.Warn("cannot describe a file; it stays in the inbox", "error", err)
+				if errors.Is(err, os.ErrNotExist) {
+					continue // another instance took it
+				}
+				log.Warn("cannot describe a file; it stays in the inbox", "error", withoutPath(err))
 				continue
 			}
 			it, err = sp.Claim(f.Path, sidecar, it)
@@ -120,7 +124,7 @@ func (s *Service) Run(ctx context.Context) error {
 				if errors.Is(err, os.ErrNotExist) {
 					continue // another instance took it
 				}
-				log.Error("cannot claim a file; it stays in the inbox", "error", err)
+				log.Error("cannot claim a file; it stays in the inbox", "error", withoutPath(err))
 				continue
 			}
 			log.Info("claimed", "claim", it.ClaimID, "channel", it.Channel, "station", it.Station)
@@ -131,6 +135,20 @@ func (s *Service) Run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// withoutPath is what went wrong with a file, without its name: an inbox file's name may
+// carry a caller's number or a patient's name, which the log must not.
+func withoutPath(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Op + ": " + le.Err.Error()
+	}
+	return err.Error()
 }
 
 func doneFunc(sp *Spool, it Item) func() error { return func() error { return sp.Done(it) } }
