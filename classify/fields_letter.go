@@ -49,7 +49,7 @@ var (
 	memberIDRE     = regexp.MustCompile(`\b[A-Z§$]{0,4}[0-9OSIl][0-9A-Z]{5,15}(?:-\d{1,3})?\b`)
 	reviewerRE     = regexp.MustCompile(`((?:[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|M\.D\.|DO|D\.O\.|PharmD|DDS|PhD))|(?:Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}))`)
 	refRE          = regexp.MustCompile(`(?i)\b(?:reference|ref|case|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
-	memberIDTextRE = regexp.MustCompile(`(?i)(?:member id|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado)\s*(?:\(cin\))?\s*[:#]?\s*\n?\s*([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
+	memberIDTextRE = regexp.MustCompile(`(?i)(?:member [il1t|]d|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado)\s*(?:\(cin\))?\s*[:#]?\s*\n?\s*([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
 	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC)`)
 	dobRE          = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
 	providerRE     = regexp.MustCompile(`(?i:requested by|request from|request that|submitted by|sent by|solicitud que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
@@ -234,8 +234,12 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 
 	// The date: alone on a line near the top.
 	if _, ok := fields["letter.date"]; !ok {
-		for _, l := range p1.Lines {
+		for i, l := range p1.Lines {
 			if l.Norm.Y0 < headerBand || l.Norm.Y0 > 0.45 {
+				continue
+			}
+			// The Help Center's RECEIVED stamp dates the arrival, not the letter.
+			if i > 0 && receivedStamp(p1.Lines[i-1].Text) {
 				continue
 			}
 			t := fold(l.Text)
@@ -265,8 +269,11 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 	}
 	reason, rivals := reasonOf(decisionText)
 	reasonConf := 0.8
-	if rivals {
+	switch {
+	case rivals:
 		reasonConf = 0.6 // the letter's wording names more than one reason: a person reads it
+	case reason == "other":
+		reasonConf = 0.65 // no wording of a known reason was found: a guess, which a person reads
 	}
 	set("reason", reason, reasonConf, image.Rectangle{}, nil, pageNo)
 	if c, ok := criteriaOf(decisionText); ok {
@@ -284,7 +291,14 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 	notice := (strings.Contains(f, "independent medical review") || strings.Contains(f, "revision medica independiente")) &&
 		(strings.Contains(f, "managed health care") || strings.Contains(f, "atencion medica administrada") ||
 			strings.Contains(f, "466-2219") || strings.Contains(f, "dmhc.ca.gov"))
-	set("imr_notice", notice || hasNotice(pages), 0.9, image.Rectangle{}, nil, pageNo)
+	// Plans must print the notice; a letter where it was not found is read by a person,
+	// who sees whether the plan left it out or OCR lost it.
+	hasIt := notice || hasNotice(pages)
+	noticeConf := 0.9
+	if !hasIt {
+		noticeConf = 0.6
+	}
+	set("imr_notice", hasIt, noticeConf, image.Rectangle{}, nil, pageNo)
 }
 
 // letterCaptions are the letter labels as captions of a table, by key.
@@ -413,7 +427,7 @@ func idCertainty(v string) float64 {
 	return 1
 }
 
-var orgWords = wordSet("plan health care inc inc. group medical ipa network partners associates services insurance company corporation blue cross shield kaiser foundation hmo llc physicians")
+var orgWords = wordSet("plan health care inc inc. group medical ipa network partners partnership alliance associates services insurance company corporation blue cross shield kaiser foundation hmo llc physicians")
 
 // letterhead finds the organisation's name at the top of the first page: the first
 // run of words (a row split at wide gaps, so an address printed beside it is left out)
@@ -443,16 +457,26 @@ func letterhead(p *ocr.Page) (string, image.Rectangle, float64, bool) {
 			continue
 		}
 		name, box, conf := t, s.box, s.confidence(p)
-		for j := i + 1; j < len(segs) && j <= i+3; j++ {
+		last := s
+		for j := i + 1; j < len(segs) && j <= i+4; j++ {
 			n := segs[j]
 			nt := strings.TrimSpace(n.text(p))
-			if abs(n.box.Min.X-s.box.Min.X) < s.box.Dy() && n.box.Min.Y-s.box.Max.Y < s.box.Dy() && !hasDigit(nt) &&
-				continuesOrg(nt) {
-				name += " " + nt
-				box = box.Union(n.box)
-				conf = min(conf, n.confidence(p))
+			if abs(n.box.Min.X-s.box.Min.X) >= s.box.Dy() {
+				continue // beside the name, not under it
+			}
+			if n.box.Min.Y-last.box.Max.Y >= last.box.Dy() || hasDigit(nt) {
 				break
 			}
+			// The name goes on under itself when the line carries an organisation's name on
+			// ("Plan of California"), or makes an organisation of words that were not one
+			// yet ("Central Valley" / "Community Health" / "Partnership").
+			if !continuesOrg(nt) && (looksLikeOrg(name) || !titleLine(nt) || !looksLikeOrg(nt)) {
+				break
+			}
+			name += " " + nt
+			box = box.Union(n.box)
+			conf = min(conf, n.confidence(p))
+			last = n
 		}
 		if !looksLikeOrg(name) {
 			continue
@@ -471,6 +495,20 @@ func continuesOrg(s string) bool {
 	}
 	for _, w := range f {
 		if deptWords[strings.Trim(w, ".,")] {
+			return false
+		}
+	}
+	return true
+}
+
+// titleLine: a short line of capitalised words, none a department's.
+func titleLine(s string) bool {
+	f := strings.Fields(s)
+	if len(f) == 0 || len(f) > 4 {
+		return false
+	}
+	for _, w := range f {
+		if !startsUpper(w) && w != "of" && w != "de" && w != "del" || deptWords[strings.Trim(fold(w), ".,")] {
 			return false
 		}
 	}
@@ -564,6 +602,15 @@ func hasNotice(pages []Page) bool {
 	return review && dept
 }
 
+// receivedStamp: the line is the word of an arrival stamp ("RECEIVED"), over its date.
+func receivedStamp(line string) bool {
+	switch strings.Trim(fold(line), " .:") {
+	case "received", "recibido", "date received":
+		return true
+	}
+	return false
+}
+
 // decisionWord reads a decision printed as a value ("DECISION ....: DENIAL UPHELD",
 // "Decisión: Negado"); "" when the value is a sentence or names none.
 func decisionWord(v string) string {
@@ -620,7 +667,7 @@ func reasonOf(text string) (string, bool) {
 	for reason, ps := range map[string][]string{
 		"experimental_investigational": {"experimental", "investigational", "investigacion", "not proven", "unproven"},
 		"not_covered":                  {"not a covered benefit", "not covered", "excluded", "exclusion", "no es un beneficio cubierto", "no esta cubiert", "no cubre", "not a benefit"},
-		"not_emergency_urgent":         {"not an emergency", "was not an emergency", "not urgent", "no era una emergencia", "no fue una emergencia", "not emergent", "non-emergency"},
+		"not_emergency_urgent":         {"not an emergency", "was not an emergency", "not urgent", "definition of an emergency", "prudent layperson", "definicion de una emergencia", "persona prudente", "no era una emergencia", "no fue una emergencia", "not emergent", "non-emergency"},
 		"medical_necessity":            {"not medically necessary", "not show that this service is medically necessary", "medical necessity", "no es medicamente necesari", "sea medicamente necesari", "lower level of care", "medically necessary for you"},
 	} {
 		for _, p := range ps {

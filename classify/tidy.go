@@ -22,6 +22,15 @@ func tidyFields(fields map[string]Field) {
 			fields[key] = f
 			continue
 		}
+		// Punctuation that no value of this kind holds ("Center.complaint", "my: family",
+		// "Arturo. Hernandez") was read into it: the value is probably otherwise right,
+		// but a person looks.
+		if !longText[key] && strayMarks(t) {
+			f.Value, f.NeedsReview = t, true
+			f.Confidence = min(f.Confidence, 0.6)
+			fields[key] = f
+			continue
+		}
 		if t == s {
 			continue
 		}
@@ -56,6 +65,8 @@ var stopWords = map[string]bool{
 	"ave": true, "blvd": true, "rd": true, "ln": true, "ct": true, "dept": true, "dpm": true, "do": true, "np": true,
 	"pa": true, "ii": true, "iii": true, "etc": true, "no": true, "mg": true, "ml": true, "hosp": true, "assn": true,
 	"llc": true, "pc": true, "apc": true, "dds": true, "phd": true, "rn": true, "lcsw": true, "mft": true,
+	"mr": true, "mrs": true, "ms": true, "dra": true, "sra": true, "srta": true, "ste": true, "apt": true, "mt": true,
+	"ft": true, "fwd": true,
 }
 
 var monthWords = map[string]bool{
@@ -87,6 +98,11 @@ func tidyText(key, s string) string {
 		}
 		if w == "DMIIC" || w == "DMHG" || w == "DMIC" {
 			w = "DMHC"
+		}
+		// A full stop after a whole word inside an organisation's name ("Central. Valley")
+		// is a speck: names put stops only after abbreviations and initials.
+		if orgKeys[key] && i+1 < len(words) && strayStop(w) && startsUpper(words[i+1]) {
+			w = strings.TrimSuffix(w, ".")
 		}
 		// The month of a date beside a letterhead is not part of the organisation's name.
 		if (key == "letter.sender" || key == "plan.name") && len(words) > 2 && i > 0 && monthWords[strings.ToLower(w)] {
@@ -126,6 +142,60 @@ func tidyText(key, s string) string {
 		return ""
 	}
 	return t
+}
+
+// orgKeys hold an organisation's name.
+var orgKeys = map[string]bool{
+	"plan.name": true, "letter.sender": true, "plan.medical_group": true, "plan.employer": true,
+}
+
+// strayStop: w is a whole word (three letters or more, not an abbreviation) that ends in a
+// full stop.
+func strayStop(w string) bool {
+	base, ok := strings.CutSuffix(w, ".")
+	if !ok || len([]rune(base)) < 3 || strings.Contains(base, ".") {
+		return false
+	}
+	for _, r := range base {
+		if !unicode.IsLetter(r) && r != '-' {
+			return false
+		}
+	}
+	l := strings.ToLower(base)
+	return !stopWords[l] && !abbreviations[l]
+}
+
+// strayMarks: a short value holds punctuation between words that writing does not put
+// there: a stop or colon joining two lower-case letters ("Center.complaint"), a colon
+// after a lower-case word and before another ("my: family"), or a stop after a whole word
+// in the middle of a name ("Arturo. Hernandez-Kim") or a phrase.
+func strayMarks(t string) bool {
+	r := []rune(t)
+	for i := 1; i+1 < len(r); i++ {
+		if (r[i] == '.' || r[i] == ':' || r[i] == ';') && unicode.IsLower(r[i-1]) && unicode.IsLower(r[i+1]) {
+			return true
+		}
+	}
+	words := strings.Fields(t)
+	for i := 0; i+1 < len(words); i++ {
+		w, next := words[i], words[i+1]
+		if strings.HasSuffix(w, ":") && len(w) > 1 && startsLower(w) && startsLower(next) {
+			return true
+		}
+		// "supporting documents: Arturo. Hernandez-Kim": a stop ends a sentence, and a
+		// short value of two to eight words has none in its middle.
+		if strayStop(w) && len(words) <= 8 && startsUpper(next) && i > 0 && startsUpper(w) {
+			return true
+		}
+	}
+	return false
+}
+
+func startsLower(w string) bool {
+	for _, r := range w {
+		return unicode.IsLower(r)
+	}
+	return false
 }
 
 // personKeys hold a person's name.

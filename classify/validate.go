@@ -59,6 +59,7 @@ func validate(docs []Document, received time.Time) {
 			continue
 		}
 		agree(form, "plan.member_id", letter, "member.id", sameID)
+		planNames(form, letter)
 		agree(form, "patient.dob", letter, "member.dob", func(a, b string) bool { return a == b })
 		// The name: the form's first and last against the letter's member name, in any order.
 		first, _ := form.Fields["patient.first_name"].Value.(string)
@@ -99,6 +100,59 @@ func agree(a *Document, ka string, b *Document, kb string, same func(x, y string
 			x.d.Fields[x.k] = f
 		}
 	}
+}
+
+// planNames compares the plan's name written on the form with the letter's: when the words
+// they share are the same but for a letter or an accent ("Goiden Poppy", "Centrál Valley"
+// against "Golden Poppy Health Plan"), one of them was misread, and a person looks at both.
+func planNames(form, letter *Document) {
+	fv, _ := form.Fields["plan.name"].Value.(string)
+	lv, _ := letter.Fields["plan.name"].Value.(string)
+	if fv == "" || lv == "" {
+		return
+	}
+	a, b := strings.Fields(fv), strings.Fields(lv)
+	n := min(len(a), len(b))
+	misread := false
+	for i := range n {
+		x, y := strings.Trim(a[i], ".,"), strings.Trim(b[i], ".,")
+		if strings.EqualFold(x, y) {
+			continue
+		}
+		if fold(x) == fold(y) || len([]rune(x)) >= 4 && oneEdit(strings.ToLower(x), strings.ToLower(y)) {
+			misread = true
+			continue
+		}
+		return // different names, or differently worded: nothing to compare
+	}
+	if !misread {
+		return
+	}
+	for _, d := range []*Document{form, letter} {
+		f := d.Fields["plan.name"]
+		f.Confidence = min(f.Confidence, 0.6)
+		f.NeedsReview = true
+		d.Fields["plan.name"] = f
+	}
+}
+
+// oneEdit: a and b differ by one letter changed, added or removed.
+func oneEdit(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	if len(ra)-len(rb) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(rb) && ra[i] == rb[i] {
+		i++
+	}
+	if len(ra) == len(rb) {
+		return string(ra[i+1:]) == string(rb[i+1:])
+	}
+	return string(ra[i+1:]) == string(rb[i:])
 }
 
 func boost(d *Document, key string) {

@@ -1,0 +1,65 @@
+package classify
+
+import "testing"
+
+func TestTidyFieldsDoubts(t *testing.T) {
+	fields := map[string]Field{
+		// A stray stop inside an organisation's name is taken out.
+		"plan.name": {Value: "Central. Valley Community Health", Confidence: 0.95},
+		// Punctuation no subject holds: kept as read, but a person looks.
+		"fax.subject": {Value: "URGENT - Help Center.complaint for my: family member", Confidence: 0.9},
+		// Abbreviations keep their stops and are trusted.
+		"requesting_provider": {Value: "Dr. Paul Shapiro", Confidence: 0.9},
+		"letter.sender":       {Value: "Pacific Crest Health, Inc.", Confidence: 0.9},
+	}
+	tidyFields(fields)
+	if f := fields["plan.name"]; f.Value != "Central Valley Community Health" {
+		t.Errorf("plan.name = %q", f.Value)
+	}
+	if f := fields["fax.subject"]; !f.NeedsReview || f.Value != "URGENT - Help Center.complaint for my: family member" {
+		t.Errorf("fax.subject = %q, review %v", f.Value, f.NeedsReview)
+	}
+	for _, k := range []string{"requesting_provider", "letter.sender"} {
+		if f := fields[k]; f.NeedsReview || f.Confidence < 0.85 {
+			t.Errorf("%s %q sent to review (%.2f)", k, f.Value, f.Confidence)
+		}
+	}
+	for in, want := range map[string]bool{
+		"URGENT - IMR supporting documents: Arturo. Hernandez-Kim": true,
+		"Records for Mrs. Lopez":                                   false,
+		"Letter of medical necessity, Jennifer Ramirez":            false,
+		"St. Joseph Medical Group":                                 false,
+	} {
+		if got := strayMarks(in); got != want {
+			t.Errorf("strayMarks(%q) = %v", in, got)
+		}
+	}
+}
+
+func TestPlanNamesDisagree(t *testing.T) {
+	for _, c := range []struct {
+		form, letter string
+		review       bool
+	}{
+		{"Goiden Poppy", "Golden Poppy Health Plan", true},
+		{"Centrál Valley Community Health", "Central Valley Community Health Partnership", true},
+		{"Golden Poppy", "GOLDEN POPPY HEALTH PLAN", false},
+		{"Blue Shield", "Sierra Vista Health Plan", false},
+	} {
+		form := &Document{Kind: IMRForm, Fields: map[string]Field{"plan.name": {Value: c.form, Confidence: 0.9}}}
+		letter := &Document{Kind: DenialLetter, Fields: map[string]Field{"plan.name": {Value: c.letter, Confidence: 0.9}}}
+		planNames(form, letter)
+		if got := form.Fields["plan.name"].NeedsReview; got != c.review {
+			t.Errorf("%q against %q: review %v, want %v", c.form, c.letter, got, c.review)
+		}
+		if letter.Fields["plan.name"].NeedsReview != c.review {
+			t.Errorf("%q against %q: the letter's review flag differs from the form's", c.form, c.letter)
+		}
+	}
+}
+
+func TestReceivedStamp(t *testing.T) {
+	if !receivedStamp("RECEIVED") || !receivedStamp(" Recibido: ") || receivedStamp("Received your request on") {
+		t.Error("receivedStamp")
+	}
+}
