@@ -6,9 +6,10 @@
 // PDF and a manifest CSV for the mailroom, and a report: letters made, cases due within a
 // day that cannot be acknowledged (and why), cases already overdue.
 //
-// One run at a time across instances: the job holds the store's "ack" lock. Files are
-// written (and synced) before the store commits; a crash in between leaves a letter file
-// with no record, which the next run writes again, byte for byte the same.
+// One run at a time across instances: the job holds the store's "ack" lock. The cases go
+// by in chunks of a few hundred: their letters are rendered on every core, written, synced
+// together, and only then recorded, the chunk in one transaction. A crash in between leaves
+// letter files with no record, which the next run writes again, byte for byte the same.
 package ack
 
 import (
@@ -22,8 +23,10 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"intake/internal/durable"
@@ -34,7 +37,9 @@ import (
 type Store interface {
 	CasesToAcknowledge(ctx context.Context) ([]record.Case, error)
 	CaseDocuments(ctx context.Context, caseID int64) ([]record.Document, error)
-	AcknowledgeCase(ctx context.Context, caseID int64, letters []*record.Letter, at time.Time, actor string, onlyOnce bool) error
+	// AcknowledgeCases records the letters of many cases and marks them acknowledged, in
+	// one transaction, skipping (and returning) the cases already acknowledged.
+	AcknowledgeCases(ctx context.Context, acks []record.Ack, at time.Time, actor string) (skipped []int64, err error)
 	TryLock(ctx context.Context, name string) (release func(), err error)
 }
 
@@ -129,12 +134,71 @@ func (j *Job) Run(ctx context.Context, at time.Time, dryRun bool) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	type batchItem struct {
-		pdf  []byte
-		made Made
-		to   Letter
-	}
 	var batch []batchItem
+	var pending []*caseLetters
+	files := durable.NewBatch(j.DataDir)
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		eachOnAllCores(pending, func(p *caseLetters) {
+			for k, l := range p.letters {
+				pdf, err := j.Renderer.Render(l)
+				if err != nil {
+					p.err = fmt.Errorf("ack: the letter of case %s: %w", p.c.Number, err)
+					return
+				}
+				pages, _ := j.Renderer.PageCount(pdf)
+				who := "enrollee"
+				if k > 0 {
+					who = "assistant"
+				}
+				rel := filepath.Join("cases", p.c.Number, fmt.Sprintf("acknowledgement-%s-%s.pdf", today, who))
+				p.recs = append(p.recs, &record.Letter{Kind: "acknowledgement", Language: p.lang, Recipient: who, Path: rel, SHA256: sha(pdf)})
+				p.items = append(p.items, batchItem{pdf: pdf, made: Made{Case: p.c.Number, Path: rel, Language: p.lang, Recipient: who, Pages: pages}, to: l})
+			}
+		})
+		skipped := map[int64]bool{}
+		if !dryRun {
+			var acks []record.Ack
+			for _, p := range pending {
+				if p.err != nil {
+					return p.err
+				}
+				for _, it := range p.items {
+					if err := files.WriteFile(filepath.Join(j.DataDir, it.made.Path), it.pdf, 0o640); err != nil {
+						return fmt.Errorf("ack: writing the letter of case %s: %w", p.c.Number, err)
+					}
+				}
+				acks = append(acks, record.Ack{CaseID: p.c.ID, Letters: p.recs})
+			}
+			if err := files.Sync(); err != nil {
+				return fmt.Errorf("ack: writing the letters: %w", err)
+			}
+			ids, err := j.Store.AcknowledgeCases(ctx, acks, at, j.Actor)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				skipped[id] = true // acknowledged meanwhile (by a person, or a run that overlapped)
+			}
+		}
+		for _, p := range pending {
+			if p.err != nil {
+				return p.err
+			}
+			if skipped[p.c.ID] {
+				continue
+			}
+			for _, it := range p.items {
+				rep.Letters = append(rep.Letters, it.made)
+				batch = append(batch, it)
+			}
+			log.Info("acknowledged", "case", p.c.Number, "letters", len(p.items), "dry_run", dryRun)
+		}
+		pending = pending[:0]
+		return nil
+	}
 	for i := range cases {
 		c := &cases[i]
 		if c.ReceivedAt.After(at) {
@@ -166,41 +230,15 @@ func (j *Job) Run(ctx context.Context, at time.Time, dryRun bool) (*Report, erro
 		if a, ok := j.assistant(ctx, c, name, base); ok {
 			letters = append(letters, a)
 		}
-		var recs []*record.Letter
-		var items []batchItem
-		for k, l := range letters {
-			pdf, err := j.Renderer.Render(l)
-			if err != nil {
-				return rep, fmt.Errorf("ack: the letter of case %s: %w", c.Number, err)
-			}
-			pages, _ := j.Renderer.PageCount(pdf)
-			who := "enrollee"
-			if k > 0 {
-				who = "assistant"
-			}
-			rel := filepath.Join("cases", c.Number, fmt.Sprintf("acknowledgement-%s-%s.pdf", today, who))
-			if !dryRun {
-				if err := writeSynced(filepath.Join(j.DataDir, rel), pdf); err != nil {
-					return rep, fmt.Errorf("ack: writing the letter of case %s: %w", c.Number, err)
-				}
-			}
-			recs = append(recs, &record.Letter{Kind: "acknowledgement", Language: lang, Recipient: who, Path: rel, SHA256: sha(pdf)})
-			items = append(items, batchItem{pdf: pdf, made: Made{Case: c.Number, Path: rel, Language: lang, Recipient: who, Pages: pages}, to: l})
-		}
-		if !dryRun {
-			err := j.Store.AcknowledgeCase(ctx, c.ID, recs, at, j.Actor, true)
-			if errors.Is(err, record.ErrExists) {
-				continue // acknowledged meanwhile (by a person, or a run that overlapped)
-			}
-			if err != nil {
+		pending = append(pending, &caseLetters{c: c, lang: lang, letters: letters})
+		if len(pending) >= chunkCases {
+			if err := flush(); err != nil {
 				return rep, err
 			}
 		}
-		for _, it := range items {
-			rep.Letters = append(rep.Letters, it.made)
-			batch = append(batch, it)
-		}
-		log.Info("acknowledged", "case", c.Number, "letters", len(items), "dry_run", dryRun)
+	}
+	if err := flush(); err != nil {
+		return rep, err
 	}
 	if len(batch) == 0 || dryRun {
 		return rep, nil
@@ -234,6 +272,47 @@ func (j *Job) Run(ctx context.Context, at time.Time, dryRun bool) (*Report, erro
 		return rep, err
 	}
 	return rep, nil
+}
+
+// batchItem is one letter of the night's print batch.
+type batchItem struct {
+	pdf  []byte
+	made Made
+	to   Letter
+}
+
+// caseLetters are one case's letters on their way through a chunk.
+type caseLetters struct {
+	c       *record.Case
+	lang    string
+	letters []Letter
+	items   []batchItem
+	recs    []*record.Letter
+	err     error
+}
+
+// chunkCases is how many cases the job renders, syncs and records at a time.
+const chunkCases = 200
+
+// eachOnAllCores calls do for every item of ps, on as many goroutines as there are cores,
+// and returns when every call has.
+func eachOnAllCores[T any](ps []T, do func(T)) {
+	next := make(chan T)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ps)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range next {
+				do(p)
+			}
+		}()
+	}
+	for _, p := range ps {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
 }
 
 // assistant is the copy for the authorized assistant on file, when the case has an

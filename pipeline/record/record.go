@@ -127,6 +127,13 @@ const (
 	LinkReviewer = "reviewer" // a person attached it
 )
 
+// Ack is one case's acknowledgement: the letters made for it (the enrollee's, and a copy
+// for an authorized assistant).
+type Ack struct {
+	CaseID  int64
+	Letters []*Letter
+}
+
 // Event is one entry of the append-only log: what changed, when, by which process or
 // person. Detail is a small JSON object; it may name ids and keys, never field values.
 type Event struct {

@@ -227,40 +227,17 @@ func (s *Store) AcknowledgeCase(ctx context.Context, caseID int64, letters []*re
 	if at.IsZero() {
 		at = s.now()
 	}
-	added := make([]record.Letter, len(letters))
+	var added []record.Letter
 	err := s.update(ctx, func(t *Tx) error {
-		var acked sql.NullString
-		if err := t.queryRow(`SELECT acknowledged_at FROM cases WHERE id = ?`, caseID).Scan(&acked); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("store: acknowledge case %d: %w", caseID, ErrNotFound)
-			}
-			return t.wrap(fmt.Sprintf("acknowledge case %d", caseID), err)
-		}
-		if onlyOnce && acked.Valid {
-			return fmt.Errorf("store: case %d is already acknowledged: %w", caseID, ErrExists)
-		}
-		if _, err := t.exec(`UPDATE cases SET acknowledged_at = COALESCE(acknowledged_at, ?), updated_at = ? WHERE id = ?`,
-			dbTime(at), dbTime(s.now()), caseID); err != nil {
-			return t.wrap(fmt.Sprintf("acknowledge case %d", caseID), err)
-		}
-		ids := []int64{}
-		for i, l := range letters {
-			nl := *l
-			nl.CaseID = caseID
-			if nl.CreatedAt.IsZero() {
-				nl.CreatedAt = at
-			}
-			if err := t.AddLetter(&nl); err != nil {
-				return err
-			}
-			added[i] = nl
-			ids = append(ids, nl.ID)
-		}
-		detail, err := json.Marshal(map[string]any{"letters": ids})
+		acked, err := t.acknowledged(caseID)
 		if err != nil {
 			return err
 		}
-		return t.AddEvent(&record.Event{At: at, Actor: actor, Kind: "case.acknowledged", CaseID: caseID, Detail: detail})
+		if onlyOnce && acked {
+			return fmt.Errorf("store: case %d is already acknowledged: %w", caseID, ErrExists)
+		}
+		added, err = t.acknowledge(caseID, letters, at, actor, s.now())
+		return err
 	})
 	if err != nil {
 		return err
@@ -269,6 +246,85 @@ func (s *Store) AcknowledgeCase(ctx context.Context, caseID int64, letters []*re
 		*letters[i] = added[i]
 	}
 	return nil
+}
+
+// AcknowledgeCases records many acknowledgements in one transaction, each as
+// AcknowledgeCase with onlyOnce would: a case already acknowledged is skipped (its
+// letters are not recorded) and reported in skipped; a case that does not exist is an
+// error that writes nothing. The nightly job commits its letters this way, a few hundred
+// cases at a time.
+func (s *Store) AcknowledgeCases(ctx context.Context, acks []record.Ack, at time.Time, actor string) (skipped []int64, err error) {
+	if at.IsZero() {
+		at = s.now()
+	}
+	added := make([][]record.Letter, len(acks))
+	err = s.update(ctx, func(t *Tx) error {
+		skipped = skipped[:0]
+		for i, a := range acks {
+			acked, err := t.acknowledged(a.CaseID)
+			if err != nil {
+				return err
+			}
+			if acked {
+				skipped = append(skipped, a.CaseID)
+				continue
+			}
+			if added[i], err = t.acknowledge(a.CaseID, a.Letters, at, actor, s.now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range acks {
+		for k := range added[i] {
+			*a.Letters[k] = added[i][k]
+		}
+	}
+	return skipped, nil
+}
+
+// acknowledged tells whether case caseID is acknowledged; ErrNotFound when there is no
+// such case.
+func (t *Tx) acknowledged(caseID int64) (bool, error) {
+	var acked sql.NullString
+	if err := t.queryRow(`SELECT acknowledged_at FROM cases WHERE id = ?`, caseID).Scan(&acked); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, fmt.Errorf("store: acknowledge case %d: %w", caseID, ErrNotFound)
+		}
+		return false, t.wrap(fmt.Sprintf("acknowledge case %d", caseID), err)
+	}
+	return acked.Valid, nil
+}
+
+// acknowledge marks case caseID acknowledged at at (the first time stands), records its
+// letters and the case.acknowledged event, and returns the letters as recorded.
+func (t *Tx) acknowledge(caseID int64, letters []*record.Letter, at time.Time, actor string, now time.Time) ([]record.Letter, error) {
+	if _, err := t.exec(`UPDATE cases SET acknowledged_at = COALESCE(acknowledged_at, ?), updated_at = ? WHERE id = ?`,
+		dbTime(at), dbTime(now), caseID); err != nil {
+		return nil, t.wrap(fmt.Sprintf("acknowledge case %d", caseID), err)
+	}
+	added := make([]record.Letter, len(letters))
+	ids := []int64{}
+	for i, l := range letters {
+		nl := *l
+		nl.CaseID = caseID
+		if nl.CreatedAt.IsZero() {
+			nl.CreatedAt = at
+		}
+		if err := t.AddLetter(&nl); err != nil {
+			return nil, err
+		}
+		added[i] = nl
+		ids = append(ids, nl.ID)
+	}
+	detail, err := json.Marshal(map[string]any{"letters": ids})
+	if err != nil {
+		return nil, err
+	}
+	return added, t.AddEvent(&record.Event{At: at, Actor: actor, Kind: "case.acknowledged", CaseID: caseID, Detail: detail})
 }
 
 // placeholders is n comma-separated ? marks.

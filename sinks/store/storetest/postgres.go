@@ -26,7 +26,7 @@ func DatabaseURL() string {
 
 // NewSchema makes a schema of t's own in the test database, dropped when t ends, and
 // returns a DSN whose connections use it (search_path), as river's riverdbtest does.
-func NewSchema(t *testing.T) string {
+func NewSchema(t testing.TB) string {
 	t.Helper()
 	base := DatabaseURL()
 	shown := base

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -40,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"ReadOnly", testReadOnly},
 		{"Letters", testLetters},
 		{"AcknowledgeOnce", testAcknowledgeOnce},
+		{"AcknowledgeMany", testAcknowledgeMany},
 		{"JobLock", testJobLock},
 		{"Jobs", testJobs},
 		{"ConcurrentClaims", testConcurrentClaims},
@@ -1134,6 +1136,54 @@ func testAcknowledgeOnce(t *testing.T, s *store.Store) {
 		if x.ID == c.ID {
 			t.Errorf("an acknowledged case is still to acknowledge")
 		}
+	}
+}
+
+// testAcknowledgeMany: a chunk of acknowledgements is one transaction; a case already
+// acknowledged is skipped and keeps its letters; a case that does not exist fails the
+// whole chunk.
+func testAcknowledgeMany(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	a := addCase(t, s, newCase(when(2026, 11, 2, 9)))
+	b := addCase(t, s, newCase(when(2026, 11, 2, 10)))
+	c := addCase(t, s, newCase(when(2026, 11, 2, 11)))
+	at := when(2026, 11, 3, 2)
+	letter := func(path string) *record.Letter {
+		return &record.Letter{Kind: "acknowledgement", Language: "en", Recipient: "enrollee", Path: path, SHA256: path}
+	}
+	if err := s.AcknowledgeCase(ctx, b.ID, []*record.Letter{letter("b1")}, at, "test", true); err != nil {
+		t.Fatal(err)
+	}
+	la, lb, lc := letter("a"), letter("b2"), letter("c")
+	skipped, err := s.AcknowledgeCases(ctx, []record.Ack{{CaseID: a.ID, Letters: []*record.Letter{la}},
+		{CaseID: b.ID, Letters: []*record.Letter{lb}}, {CaseID: c.ID, Letters: []*record.Letter{lc}}}, at, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(skipped) != 1 || skipped[0] != b.ID {
+		t.Errorf("skipped %v, want only case %d (already acknowledged)", skipped, b.ID)
+	}
+	if la.ID == 0 || lc.ID == 0 || la.CaseID != a.ID {
+		t.Errorf("letters not given ids and case: %+v %+v", la, lc)
+	}
+	for id, want := range map[int64][]string{a.ID: {"a"}, b.ID: {"b1"}, c.ID: {"c"}} {
+		ls, _ := s.Letters(ctx, id)
+		var got []string
+		for _, l := range ls {
+			got = append(got, l.Path)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("case %d letters %v, want %v", id, got, want)
+		}
+	}
+	d := addCase(t, s, newCase(when(2026, 11, 2, 12)))
+	_, err = s.AcknowledgeCases(ctx, []record.Ack{{CaseID: d.ID, Letters: []*record.Letter{letter("d")}},
+		{CaseID: 999999, Letters: []*record.Letter{letter("x")}}}, at, "test")
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a chunk with a case that does not exist: %v, want ErrNotFound", err)
+	}
+	if ls, _ := s.Letters(ctx, d.ID); len(ls) != 0 {
+		t.Errorf("the failed chunk recorded %d letters of case %d", len(ls), d.ID)
 	}
 }
 
