@@ -67,8 +67,12 @@ test-short: deps
 fixtures-sample: deps
 	$(GO) run ./cmd/intake fixtures --out fixtures/sample --seed 20261124 --count 11
 
-bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+# bench runs the Go benchmarks: OCR and its stages, and the store at scale on PostgreSQL
+# (100,000 cases: attaching a follow-up letter; a night of 10,000 acknowledgements).
+bench: deps postgres
+	$(GO) test -run '^$$' -bench . -benchtime 3x $$($(GO) list ./... | grep -v -e /sinks/store$$ -e /pipeline/ack$$)
+	$(GO) test -run '^$$' -bench AttachFollowUp -benchtime 3x ./sinks/store
+	$(GO) test -run '^$$' -bench NightAtScale -benchtime 1x ./pipeline/ack
 
 # bench-ocr compares intake's OCR throughput with the tesseract command (2 processes) and
 # ocrmypdf (installed here if missing; benchmarks only) on the same pages, and measures
