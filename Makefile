@@ -17,8 +17,24 @@ TEST_TIMEOUT ?= 20m
 # The default test database: the local server CI machines run.
 INTAKE_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export INTAKE_TEST_DATABASE_URL
+# FUZZ_TARGETS are the Go fuzz targets, as package:FuzzName. `go test -fuzz` runs one target
+# at a time: `make fuzz` runs each for FUZZTIME, `make test` each for FUZZ_BRIEF.
+FUZZ_TARGETS := ./ocr/raster:FuzzOpen ./pipeline/source:FuzzTIFFTags \
+	./classify:FuzzParseDate ./classify:FuzzParsePhone ./classify:FuzzMemberID ./classify:FuzzNormalize \
+	./pipeline/casenum:FuzzParse ./classify/barcode:FuzzScan ./classify/barcode:FuzzDecodeLine
+FUZZTIME ?= 1m
+FUZZ_BRIEF ?= 5s
+# fuzz_each runs every fuzz target for $(1), goes on past a failure and fails at the end.
+# A failing input is written to the package's testdata/fuzz/FuzzName/ (keep it: it is then
+# a regression test that `go test` runs).
+fuzz_each = failed=""; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%:*}; name=$${t/*:/}; \
+	  echo "$(GO) test -run '^$$' -fuzz '^$$name\$$' -fuzztime $(1) $$pkg"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(1) $$pkg || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzzing failed:$$failed"; exit 1; fi
 
-.PHONY: all build deps postgres demo test test-short fixtures-sample bench bench-ocr clean
+.PHONY: all build deps postgres demo test test-short fuzz fixtures-sample bench bench-ocr clean
 
 all: build
 
@@ -58,9 +74,14 @@ test: deps postgres
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	@$(call fuzz_each,$(FUZZ_BRIEF))
 
 test-short: deps
 	$(GO) test -short ./...
+
+# fuzz runs each fuzz target in turn for FUZZTIME (make fuzz FUZZTIME=10m for longer).
+fuzz: deps
+	@$(call fuzz_each,$(FUZZTIME))
 
 # fixtures-sample regenerates the small committed sample corpus (fixtures/sample) and
 # updates golden truth files; review the diff before committing.

@@ -184,7 +184,11 @@ func parseEmail(s string) (string, bool) {
 		" .com", ".com", " .net", ".net", " .org", ".org").Replace(s)
 	s = commaDotRE.ReplaceAllString(s, "$1.$2")
 	if !strings.Contains(s, "@") {
-		low := strings.ToLower(s)
+		// Only ASCII letters are lowered, byte for byte, so that an index into low is one
+		// into s: strings.ToLower changes the length of some text ("Ⱥ" grows a byte,
+		// invalid UTF-8 becomes U+FFFD), and s[:k] then cut s in the wrong place or past
+		// its end (a panic; testdata/fuzz/FuzzNormalize).
+		low := asciiLower(s)
 		for _, d := range commonMailDomains {
 			if k := strings.Index(low, d); k > 0 && low[k-1] != '.' {
 				s = s[:k] + "@" + s[k:]
@@ -195,6 +199,17 @@ func parseEmail(s string) (string, bool) {
 	m := emailRE.FindString(s)
 	m = tldFix.Replace(m)
 	return m, m != ""
+}
+
+// asciiLower lowers the ASCII letters of s and leaves every other byte as it is.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // tldFix mends the endings OCR misreads most.
