@@ -444,7 +444,7 @@ func letterhead(p *ocr.Page) (string, image.Rectangle, float64, bool) {
 		// "LAKESHORE BLUE HEALTH PLAN DATE: 08/01/2026", "Sunrise Medical Group Phone: (559) ...":
 		// the name before the label.
 		for _, lab := range []string{" date:", " phone:", " phone ", " tel:", " tel ", " fax:", " telefono"} {
-			if k := strings.Index(fold(t), lab); k > 0 {
+			if k := indexFold(t, lab); k > 0 {
 				t = strings.TrimSpace(t[:k])
 			}
 		}
@@ -602,6 +602,19 @@ func hasNotice(pages []Page) bool {
 	return review && dept
 }
 
+// indexFold is the byte index in s of the first place where sub (folded: lower case, no
+// accents) begins, as fold reads it; -1 when nowhere. fold changes the length of text
+// (accents go), so an index into fold(s) is not one into s.
+func indexFold(s, sub string) int {
+	for i := range s {
+		end := min(len(s), i+4*len(sub))
+		if strings.HasPrefix(fold(s[i:end]), sub) {
+			return i
+		}
+	}
+	return -1
+}
+
 // receivedStamp: the line is the word of an arrival stamp ("RECEIVED"), over its date.
 func receivedStamp(line string) bool {
 	switch strings.Trim(fold(line), " .:") {
@@ -712,7 +725,7 @@ func criteriaOf(text string) (string, bool) {
 			c := strings.TrimSpace(m[1])
 			// Another label run into the criteria's line ends it.
 			for _, stop := range []string{", physician reviewer", " physician reviewer", ", reviewer", ", reviewed by", ", revisado por"} {
-				if k := strings.Index(strings.ToLower(c), stop); k > 0 {
+				if k := strings.Index(asciiLower(c), stop); k > 0 {
 					c = c[:k]
 				}
 			}

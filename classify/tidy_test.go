@@ -1,6 +1,9 @@
 package classify
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestTidyFieldsDoubts(t *testing.T) {
 	fields := map[string]Field{
@@ -61,5 +64,17 @@ func TestPlanNamesDisagree(t *testing.T) {
 func TestReceivedStamp(t *testing.T) {
 	if !receivedStamp("RECEIVED") || !receivedStamp(" Recibido: ") || receivedStamp("Received your request on") {
 		t.Error("receivedStamp")
+	}
+}
+
+// Text whose lower-case or folded form has another length than itself must not be cut
+// at an index found in that form (a panic, or a cut in the wrong place).
+func TestCutsWhereTheTextChangesLength(t *testing.T) {
+	c, ok := criteriaOf("Criteria used: " + strings.Repeat("Ⱥ", 30) + ", reviewer X. ")
+	if !ok || c != strings.Repeat("Ⱥ", 30) {
+		t.Errorf("criteriaOf = %q, %v", c, ok)
+	}
+	if k := indexFold("Clínica Médica Teléfono: 555", " telefono"); k != len("Clínica Médica") {
+		t.Errorf("indexFold = %d, want %d", k, len("Clínica Médica"))
 	}
 }
