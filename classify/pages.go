@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"intake/ocr"
 )
@@ -85,6 +86,8 @@ var (
 		"explanation of benefits", "this is not a bill", "letter of medical necessity",
 		"i am writing on behalf of", "member id card", "insurance card", "discharge summary",
 		"history of present illness", "reference range",
+		// The front and back of a member's card.
+		"rxbin", "rxpcn", "rxgrp", "possession of this card", "this card does not guarantee",
 	}
 	separatorPhrases = []string{"separator sheet", "*separator*", "patch t"}
 
@@ -118,10 +121,14 @@ var stampWords = map[string]bool{"received": true, "recibido": true, "dmhc": tru
 	"sep": true, "oct": true, "nov": true, "dec": true}
 
 func isBlank(pg Page) bool {
+	// On a page with almost no dark pixels, what Tesseract makes of grey show-through or
+	// speckle ("Bide rts obs Sok", "=", "ma,”": scraps, or words read with little
+	// confidence) is not text.
+	faint := pg.Ink > 0 && pg.Ink < 0.001
 	n := 0
 	for _, w := range bodyWords(pg.OCR) {
 		t := token(w.Text)
-		if stampWords[t] || isDigits(t) {
+		if stampWords[t] || isDigits(t) || faint && (w.Confidence < 0.6 || letterCount(t) < 3) {
 			continue
 		}
 		n++
@@ -131,6 +138,16 @@ func isBlank(pg Page) bool {
 	}
 	// With the image measured, a page with real ink (a drawing, a signature) is not blank.
 	return pg.Ink == 0 || pg.Ink < 0.01
+}
+
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
 }
 
 func isDigits(s string) bool {
@@ -263,7 +280,8 @@ func letterOrRecord(p *ocr.Page, text string, decision, notice, letter, support,
 	}
 	// A record that names itself (a clinic note, a lab report, an EOB, a card) or a
 	// physician writing for the patient is supporting material even when it talks of the
-	// plan's denial; a plan's letter about a bill uses some of the same words (claim,
+	// plan's denial; its page 2 of 2 ("Page 2 of 2" in the footer) goes on the record before
+	// it; a plan's letter about a bill uses some of the same words (claim,
 	// copay), so those count only when nothing says it is the plan's decision.
 	strong := 0
 	for _, p := range strongSupporting {
@@ -274,13 +292,13 @@ func letterOrRecord(p *ocr.Page, text string, decision, notice, letter, support,
 	plan := decision >= 3 && (letter >= 2 || notice >= 2)
 	switch {
 	case strong > 0:
-		return Supporting, clamp(0.6 + 0.1*float64(strong+support)), start || !continuationHeader(p)
+		return Supporting, clamp(0.6 + 0.1*float64(strong+support)), start || !continuationHeader(p) && pageN <= 1
 	case plan:
 		return DenialLetter, clamp(0.5 + 0.05*float64(decision+notice+letter)), start
 	case decision >= 2 && notice >= 2:
 		return DenialLetter, 0.6, start
 	case support >= 2:
-		return Supporting, clamp(0.5 + 0.1*float64(support)), start || !continuationHeader(p)
+		return Supporting, clamp(0.5 + 0.1*float64(support)), start || !continuationHeader(p) && pageN <= 1
 	case start && (salutation || support > 0):
 		return Supporting, 0.5, true
 	}
