@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,7 +37,8 @@ import (
 // Store is what the job needs from the case store.
 type Store interface {
 	CasesToAcknowledge(ctx context.Context) ([]record.Case, error)
-	CaseDocuments(ctx context.Context, caseID int64) ([]record.Document, error)
+	// CaseDocumentsOfKind lists, by case, the documents of a kind linked to the cases.
+	CaseDocumentsOfKind(ctx context.Context, kind string, caseIDs []int64) (map[int64][]record.Document, error)
 	// AcknowledgeCases records the letters of many cases and marks them acknowledged, in
 	// one transaction, skipping (and returning) the cases already acknowledged.
 	AcknowledgeCases(ctx context.Context, acks []record.Ack, at time.Time, actor string) (skipped []int64, err error)
@@ -134,6 +136,14 @@ func (j *Job) Run(ctx context.Context, at time.Time, dryRun bool) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(cases))
+	for i := range cases {
+		ids[i] = cases[i].ID
+	}
+	assistants, err := j.Store.CaseDocumentsOfKind(ctx, "authorized_assistant_form", ids)
+	if err != nil {
+		return nil, err
+	}
 	var batch []batchItem
 	var pending []*caseLetters
 	files := durable.NewBatch(j.DataDir)
@@ -227,7 +237,7 @@ func (j *Job) Run(ctx context.Context, at time.Time, dryRun bool) (*Report, erro
 		to := base
 		to.ToName, to.ToLines = name, lines
 		letters := []Letter{to}
-		if a, ok := j.assistant(ctx, c, name, base); ok {
+		if a, ok := assistantCopy(assistants[c.ID], name, base); ok {
 			letters = append(letters, a)
 		}
 		pending = append(pending, &caseLetters{c: c, lang: lang, letters: letters})
@@ -315,13 +325,10 @@ func eachOnAllCores[T any](ps []T, do func(T)) {
 	wg.Wait()
 }
 
-// assistant is the copy for the authorized assistant on file, when the case has an
+// assistantCopy is the copy for the authorized assistant on file, when the case has an
 // Authorized Assistant Form with the assistant's name and mailing address.
-func (j *Job) assistant(ctx context.Context, c *record.Case, enrollee string, base Letter) (Letter, bool) {
-	docs, err := j.Store.CaseDocuments(ctx, c.ID)
-	if err != nil {
-		return Letter{}, false
-	}
+func assistantCopy(docs []record.Document, enrollee string, base Letter) (Letter, bool) {
+	docs = slices.Clone(docs)
 	sort.SliceStable(docs, func(a, b int) bool { return docs[a].ID > docs[b].ID }) // the latest form counts
 	for _, d := range docs {
 		if d.Kind != "authorized_assistant_form" {

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"Letters", testLetters},
 		{"AcknowledgeOnce", testAcknowledgeOnce},
 		{"AcknowledgeMany", testAcknowledgeMany},
+		{"CaseDocumentsOfKind", testCaseDocumentsOfKind},
 		{"JobLock", testJobLock},
 		{"Jobs", testJobs},
 		{"ConcurrentClaims", testConcurrentClaims},
@@ -1184,6 +1185,40 @@ func testAcknowledgeMany(t *testing.T, s *store.Store) {
 	}
 	if ls, _ := s.Letters(ctx, d.ID); len(ls) != 0 {
 		t.Errorf("the failed chunk recorded %d letters of case %d", len(ls), d.ID)
+	}
+}
+
+// testCaseDocumentsOfKind: the documents of one kind of many cases at once, with their
+// fields, by case; other kinds and other cases are left out.
+func testCaseDocumentsOfKind(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	received := when(2026, 11, 2, 9)
+	a := addCase(t, s, newCase(received))
+	b := addCase(t, s, newCase(received))
+	other := addCase(t, s, newCase(received))
+	da := addDocs(t, s, newInput("claim-kind-a", received), "imr_form", "authorized_assistant_form")
+	db := addDocs(t, s, newInput("claim-kind-b", received), "authorized_assistant_form")
+	do := addDocs(t, s, newInput("claim-kind-o", received), "authorized_assistant_form")
+	update(t, s, func(tx *store.Tx) error {
+		for _, l := range []struct {
+			c int64
+			d int64
+		}{{a.ID, da[0].ID}, {a.ID, da[1].ID}, {b.ID, db[0].ID}, {other.ID, do[0].ID}} {
+			if err := tx.Link(l.c, l.d, record.LinkOpened); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	got, err := s.CaseDocumentsOfKind(ctx, "authorized_assistant_form", []int64{a.ID, b.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || len(got[a.ID]) != 1 || len(got[b.ID]) != 1 {
+		t.Fatalf("got %d cases (%d, %d documents), want the two asked for with one form each", len(got), len(got[a.ID]), len(got[b.ID]))
+	}
+	if d := got[a.ID][0]; d.ID != da[1].ID || d.CaseID != a.ID || len(d.Fields) != 1 {
+		t.Errorf("case %d: document %d (case %d, %d fields), want %d with its field", a.ID, d.ID, d.CaseID, len(d.Fields), da[1].ID)
 	}
 }
 
