@@ -52,7 +52,7 @@ var (
 	memberIDTextRE = regexp.MustCompile(`(?i)(?:member [il1t|]d|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado)\s*(?:\(cin\))?\s*[:#]?\s*\n?\s*([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
 	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC)`)
 	dobRE          = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
-	providerRE     = regexp.MustCompile(`(?i:requested by|request from|request that|submitted by|sent by|solicitud que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
+	providerRE     = regexp.MustCompile(`(?i:requested by|request from|request that|submitted by|sent by|solicitud que|previa que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
 )
 
 func extractLetter(doc Document, pages []Page, fields map[string]Field) {
@@ -186,7 +186,8 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 		}
 	}
 	if _, ok := fields["member.id"]; !ok {
-		if m := memberIDTextRE.FindStringSubmatch(fold(top)); m != nil {
+		// A label may break over two lines ("N.° de" / "miembro: SV1045...").
+		if m := memberIDTextRE.FindStringSubmatch(fold(strings.Join(strings.Fields(top), " "))); m != nil {
 			if id, ok := memberID(m[1]); ok {
 				set("member.id", id, 0.8*idCertainty(m[1]), image.Rectangle{}, p1, pageNo)
 			}
@@ -277,7 +278,11 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 	}
 	set("reason", reason, reasonConf, image.Rectangle{}, nil, pageNo)
 	if c, ok := criteriaOf(decisionText); ok {
-		set("criteria", c, 0.8, image.Rectangle{}, nil, pageNo)
+		conf := 0.8
+		if sentenceLike(c) {
+			conf = 0.5 // the letter's sentences run into the name of the criteria
+		}
+		set("criteria", c, conf, image.Rectangle{}, nil, pageNo)
 	}
 	if r, ok := reviewerOf(decisionText); ok {
 		set("reviewer", r, 0.8, image.Rectangle{}, nil, pageNo)
@@ -613,6 +618,18 @@ func indexFold(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+// sentenceLike: text that holds the words of a letter's sentences, which the name of a
+// guideline or policy does not ("... Esta decisión fue tomada por ...", "If you have").
+func sentenceLike(t string) bool {
+	f := " " + fold(t) + " "
+	for _, w := range []string{" decision ", " decision,", "llamenos", " call us", " if you ", " si usted ", " tomada por ", " made by ", " you have ", " usted "} {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // receivedStamp: the line is the word of an arrival stamp ("RECEIVED"), over its date.

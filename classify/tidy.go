@@ -25,7 +25,9 @@ func tidyFields(fields map[string]Field) {
 		// Punctuation that no value of this kind holds ("Center.complaint", "my: family",
 		// "Arturo. Hernandez") was read into it: the value is probably otherwise right,
 		// but a person looks.
-		if !longText[key] && strayMarks(t) {
+		// A name or short value read up to a comma ("Capitol Independent Physicians of
+		// Southern California," without its "Inc.") probably went on beyond its box.
+		if !longText[key] && strayMarks(t) || cityKeys[key] && lowerWord(t) || (orgKeys[key] || personKeys[key]) && strings.HasSuffix(strings.TrimSpace(s), ",") {
 			f.Value, f.NeedsReview = t, true
 			f.Confidence = min(f.Confidence, 0.6)
 			fields[key] = f
@@ -142,6 +144,24 @@ func tidyText(key, s string) string {
 		return ""
 	}
 	return t
+}
+
+// cityKeys hold a city's name.
+var cityKeys = map[string]bool{"patient.city": true, "assistant.city": true}
+
+// lowerWord: a word of a name starts with a small letter ("Oak land"), which names do only
+// in their particles ("Paso de Robles", "La Cañada Flintridge").
+func lowerWord(t string) bool {
+	for _, w := range strings.Fields(t) {
+		switch w {
+		case "de", "del", "la", "las", "los", "el", "y", "of", "the", "by", "on":
+			continue
+		}
+		if startsLower(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // orgKeys hold an organisation's name.

@@ -78,3 +78,22 @@ func TestCutsWhereTheTextChangesLength(t *testing.T) {
 		t.Errorf("indexFold = %d, want %d", k, len("Clínica Médica"))
 	}
 }
+
+func TestMoreDoubts(t *testing.T) {
+	if !lowerWord("Oak land") || lowerWord("Paso de Robles") || lowerWord("Los Angeles") {
+		t.Error("lowerWord")
+	}
+	if !oneDiff("2005-06-15", "2005-06-18") || oneDiff("2005-06-15", "2005-06-15") || oneDiff("2005-06-15", "2005-07-18") {
+		t.Error("oneDiff")
+	}
+	if !sentenceLike("Medi gratuita, llámenos, Esta decisión fue tomada por Rahul Achebe") || sentenceLike("InterQual Durable Medical Equipment Criteria") {
+		t.Error("sentenceLike")
+	}
+	// The form's and the letter's birth dates one digit apart: both go to a person.
+	form := &Document{Kind: IMRForm, Fields: map[string]Field{"patient.dob": {Value: "2005-06-18", Confidence: 0.89}}}
+	letter := &Document{Kind: DenialLetter, Fields: map[string]Field{"member.dob": {Value: "2005-06-15", Confidence: 0.9}}}
+	agree(form, "patient.dob", letter, "member.dob", func(a, b string) bool { return a == b })
+	if !form.Fields["patient.dob"].NeedsReview || !letter.Fields["member.dob"].NeedsReview {
+		t.Error("birth dates one digit apart were not sent to review")
+	}
+}

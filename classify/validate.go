@@ -89,7 +89,7 @@ func agree(a *Document, ka string, b *Document, kb string, same func(x, y string
 	case same(va, vb):
 		boost(a, ka)
 		boost(b, kb)
-	case confusable(va, vb):
+	case confusable(va, vb) || oneDiff(va, vb):
 		for _, x := range []struct {
 			d *Document
 			k string
@@ -153,6 +153,22 @@ func oneEdit(a, b string) bool {
 		return string(ra[i+1:]) == string(rb[i+1:])
 	}
 	return string(ra[i+1:]) == string(rb[i:])
+}
+
+// oneDiff: a and b, of the same length, differ in exactly one character: two readings of
+// one fact, one of them misread ("2005-06-15" and "2005-06-18").
+func oneDiff(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) || len(ra) < 4 {
+		return false
+	}
+	n := 0
+	for i := range ra {
+		if ra[i] != rb[i] {
+			n++
+		}
+	}
+	return n == 1
 }
 
 func boost(d *Document, key string) {
