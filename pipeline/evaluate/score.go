@@ -42,6 +42,9 @@ type FieldScore struct {
 	ByKey       map[string]*Tally `json:"by_key"`
 	LongTextCER float64           `json:"long_text_cer"`
 	LongTexts   int               `json:"long_texts"`
+	// The same by condition, and over the mail conditions (the target is set on mail).
+	LongTextCERByCondition map[string]float64 `json:"long_text_cer_by_condition"`
+	LongTextCERMail        float64            `json:"long_text_cer_mail"`
 }
 
 // Tally counts short fields (everything but long text).
@@ -180,6 +183,7 @@ func Score(inputs []Input) *Report {
 	r.Fields.ByKey = map[string]*Tally{}
 	kindOK, langOK, exact, boxes, boxesOK := 0, 0, 0, 0, 0
 	cerErr, cerLen := 0, 0
+	cerErrBy, cerLenBy := map[string]int{}, map[string]int{}
 	for _, in := range inputs {
 		r.Pages += in.Truth.Input.Pages
 		docs := in.Result.Documents
@@ -228,8 +232,9 @@ func Score(inputs []Input) *Report {
 					if got != nil {
 						gs = fmt.Sprint(got.Value)
 					}
-					cerErr += classify.EditDistance(normText(gs), normText(ws))
-					cerLen += len([]rune(normText(ws)))
+					e, n := classify.EditDistance(normText(gs), normText(ws)), len([]rune(normText(ws)))
+					cerErr, cerLen = cerErr+e, cerLen+n
+					cerErrBy[cond], cerLenBy[cond] = cerErrBy[cond]+e, cerLenBy[cond]+n
 					r.Fields.LongTexts++
 					continue
 				}
@@ -282,6 +287,15 @@ func Score(inputs []Input) *Report {
 	r.Documents.SeparationExact = ratio(exact, len(inputs))
 	r.Checkbox, r.Checkboxes = ratio(boxesOK, boxes), boxes
 	r.Fields.LongTextCER = ratio(cerErr, cerLen)
+	r.Fields.LongTextCERByCondition = map[string]float64{}
+	mailErr, mailLen := 0, 0
+	for c, n := range cerLenBy {
+		r.Fields.LongTextCERByCondition[c] = ratio(cerErrBy[c], n)
+		if strings.HasPrefix(c, "mail_") {
+			mailErr, mailLen = mailErr+cerErrBy[c], mailLen+n
+		}
+	}
+	r.Fields.LongTextCERMail = ratio(mailErr, mailLen)
 	r.Case = scoreCases(inputs)
 	for _, t := range r.Fields.ByCondition {
 		t.finish()

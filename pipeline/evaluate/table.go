@@ -42,8 +42,14 @@ func (r *Report) Table() string {
 		t := r.Fields.ByCondition[c]
 		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s |\n", c, t.Fields, pc(t.Accuracy), pc(t.AutoAcceptRate), pc(t.AutoAcceptErrorRate))
 	}
-	fmt.Fprintf(&b, "\nCheckboxes: %s of %d. Long text character error rate: %s over %d values.\n",
-		pc(r.Checkbox), r.Checkboxes, pc(r.Fields.LongTextCER), r.Fields.LongTexts)
+	fmt.Fprintf(&b, "\nCheckboxes: %s of %d. Long text character error rate: %s over %d values (mail %s",
+		pc(r.Checkbox), r.Checkboxes, pc(r.Fields.LongTextCER), r.Fields.LongTexts, pc(r.Fields.LongTextCERMail))
+	for _, c := range conds {
+		if v, ok := r.Fields.LongTextCERByCondition[c]; ok {
+			fmt.Fprintf(&b, "; %s %s", c, pc(v))
+		}
+	}
+	b.WriteString(").\n")
 	if c := r.Case; c != nil {
 		fmt.Fprintf(&b, "\n| cases opened (%d) | |\n|---|---|\n| kind | %s |\n| IMR type | %s |\n| urgent recall / precision | %s / %s |\n| issues exact | %s |\n| clinical area | %s |\n| filing window | %s |\n| flags exact | %s |\n",
 			c.Cases, pc(c.KindAccuracy), pc(c.IMRTypeAccuracy), pc(c.UrgentRecall), pc(c.UrgentPrecision), pc(c.IssuesExact),
