@@ -34,7 +34,7 @@ fuzz_each = failed=""; for t in $(FUZZ_TARGETS); do \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzzing failed:$$failed"; exit 1; fi
 
-.PHONY: all build deps postgres demo test test-short fuzz fixtures-sample bench bench-ocr clean
+.PHONY: all build deps postgres demo test test-short fuzz fixtures-sample bench bench-ocr bench-e2e clean
 
 all: build
 
@@ -104,6 +104,14 @@ bench-ocr: build
 	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends ocrmypdf; }
 	$(GO) run ./cmd/intake-bench ocr --intake bin/intake $(BENCH_FLAGS)
+
+# bench-e2e drops E2E_COUNT submissions at once into a running `intake run` (embedded store,
+# then PostgreSQL), compares the wall time with `intake ocr` on the same files, and times a
+# 3-page fax alone from drop to committed case. 40 submissions take about 15 minutes here;
+# the issue's 200 about an hour (E2E_COUNT=200).
+E2E_COUNT ?= 40
+bench-e2e: build postgres
+	$(GO) run ./cmd/intake-bench e2e --intake bin/intake --count $(E2E_COUNT)
 
 clean:
 	rm -rf bin $(DEMO_DIR) $(DEMO_DATA)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"intake/ocr"
 )
@@ -20,8 +21,11 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "e2e" {
+		return runE2E(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "ocr" {
-		fmt.Fprintln(stderr, "usage: intake-bench ocr [flags]   (see -h)")
+		fmt.Fprintln(stderr, "usage: intake-bench ocr|e2e [flags]   (see -h)")
 		return 2
 	}
 	fs := flag.NewFlagSet("intake-bench ocr", flag.ContinueOnError)
@@ -39,6 +43,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := benchOCR(o, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "intake-bench: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func runE2E(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("intake-bench e2e", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := e2eOptions{}
+	fs.IntVar(&o.Count, "count", 200, "submissions dropped at once")
+	fs.IntVar(&o.Workers, "workers", 2, "OCR engines of the service and of `intake ocr`")
+	fs.IntVar(&o.LatencyRuns, "latency-runs", 7, "times a 3-page fax is dropped alone")
+	fs.StringVar(&o.Stores, "stores", "sqlite,postgres", "stores to run on, comma-separated: sqlite, postgres")
+	db := os.Getenv("INTAKE_TEST_DATABASE_URL")
+	if db == "" {
+		db = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	fs.StringVar(&o.DB, "db", db, "PostgreSQL database (a schema of its own is made and dropped)")
+	fs.StringVar(&o.Intake, "intake", "bin/intake", "the intake binary")
+	fs.StringVar(&o.Work, "work", "", "folder for generated files (default: a temporary folder, removed after)")
+	fs.Uint64Var(&o.Seed, "seed", 4242, "corpus seed")
+	fs.DurationVar(&o.Timeout, "timeout", time.Hour, "give up on a run after this long")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := benchE2E(o, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "intake-bench: %v\n", err)
 		return 1
 	}
