@@ -56,16 +56,12 @@ type e2eRun struct {
 // store; then reads the same files with `intake ocr` alone, for the pipeline's overhead;
 // then drops a 3-page fax alone into an idle service, several times, for the latency.
 func benchE2E(o e2eOptions, stdout, stderr io.Writer) error {
-	work := o.Work
-	if work == "" {
-		d, err := os.MkdirTemp("", "intake-e2e-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		work = d
+	work, done, err := workDir(o.Work, "intake-e2e-")
+	if err != nil {
+		return err
 	}
-	say := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
+	defer done()
+	say := sayTo(stderr)
 	say("generating %d submissions (seed %d)...", o.Count, o.Seed)
 	cdir := filepath.Join(work, "corpus")
 	if _, err := corpus.WriteDir(cdir, corpus.Options{Seed: o.Seed, Count: o.Count}); err != nil {

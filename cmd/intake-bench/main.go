@@ -75,3 +75,21 @@ func runE2E(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// workDir is the folder a benchmark writes in: dir when given (kept), else a temporary
+// one that done removes.
+func workDir(dir, prefix string) (work string, done func(), err error) {
+	if dir != "" {
+		return dir, func() {}, nil
+	}
+	d, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", nil, err
+	}
+	return d, func() { os.RemoveAll(d) }, nil
+}
+
+// sayTo prints a progress line to w.
+func sayTo(w io.Writer) func(format string, a ...any) {
+	return func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
+}

@@ -63,16 +63,12 @@ func (c contender) rate() float64 {
 }
 
 func benchOCR(o ocrBenchOptions, stdout, stderr io.Writer) error {
-	work := o.Work
-	if work == "" {
-		d, err := os.MkdirTemp("", "intake-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		work = d
+	work, done, err := workDir(o.Work, "intake-bench-")
+	if err != nil {
+		return err
 	}
-	say := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
+	defer done()
+	say := sayTo(stderr)
 
 	say("generating the corpus (seed %d)...", o.Seed)
 	cdir := filepath.Join(work, "corpus")

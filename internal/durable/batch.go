@@ -25,31 +25,11 @@ func NewBatch(root string) *Batch { return &Batch{root: root, dirs: map[string]b
 // WriteFile writes data to path (under the batch's root), replacing what was there; it is
 // durable once Sync returns.
 func (b *Batch) WriteFile(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := bytes.NewReader(data).WriteTo(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := write(path, bytes.NewReader(data), perm, true, false); err != nil {
 		return err
 	}
 	b.files = append(b.files, path)
-	for d := dir; !b.dirs[d]; d = filepath.Dir(d) {
+	for d := filepath.Dir(path); !b.dirs[d]; d = filepath.Dir(d) {
 		b.dirs[d] = true
 		if d == b.root || d == filepath.Dir(d) {
 			break

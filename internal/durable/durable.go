@@ -15,16 +15,18 @@ import (
 // WriteFile writes data to path (mode perm, folders created 0750), replacing what was
 // there.
 func WriteFile(path string, data []byte, perm os.FileMode) error {
-	return write(path, bytes.NewReader(data), perm, true)
+	return write(path, bytes.NewReader(data), perm, true, true)
 }
 
 // WriteOnce writes what r holds to path unless path exists: a file written once is never
 // replaced (the archive's originals).
 func WriteOnce(path string, r io.Reader, perm os.FileMode) error {
-	return write(path, r, perm, false)
+	return write(path, r, perm, false, true)
 }
 
-func write(path string, r io.Reader, perm os.FileMode, replace bool) error {
+// write puts what r holds at path through a temporary file in the same folder; with
+// synced, the data is synced before the move and the folder after it (Batch syncs later).
+func write(path string, r io.Reader, perm os.FileMode, replace, synced bool) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
@@ -42,9 +44,11 @@ func write(path string, r io.Reader, perm os.FileMode, replace bool) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+	if synced {
+		if err := tmp.Sync(); err != nil {
+			tmp.Close()
+			return err
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return err
@@ -54,7 +58,7 @@ func write(path string, r io.Reader, perm os.FileMode, replace bool) error {
 	} else if err = os.Link(tmp.Name(), path); errors.Is(err, os.ErrExist) {
 		err = nil // a hard link fails when path exists: it is kept as it is
 	}
-	if err != nil {
+	if err != nil || !synced {
 		return err
 	}
 	return SyncDir(dir)
