@@ -53,13 +53,7 @@ func seed(t *testing.T, st *store.Store) map[string]seeded {
 			if err := tx.AddInput(in); err != nil {
 				return err
 			}
-			d := &record.Document{InputID: in.ID, Kind: "authorized_assistant_form", Pages: []int{1}, Language: "es", Fields: []record.Field{
-				{Key: "assistant.name", Value: "Carmen Ruiz", Confidence: 0.99, Page: 1},
-				{Key: "assistant.street", Value: "77 Olive Ave", Confidence: 0.99, Page: 1},
-				{Key: "assistant.city", Value: "Fresno", Confidence: 0.99, Page: 1},
-				{Key: "assistant.state", Value: "CA", Confidence: 0.99, Page: 1},
-				{Key: "assistant.zip", Value: "93721", Confidence: 0.99, Page: 1},
-			}}
+			d := assistantForm(in.ID, "es")
 			if err := tx.AddDocument(d); err != nil {
 				return err
 			}
@@ -78,6 +72,17 @@ func seed(t *testing.T, st *store.Store) map[string]seeded {
 	add("C", &record.Case{ReceivedAt: at("2026-11-04 11:00"), Enrollee: person("María", "Peña", "9 Álamo Ct"), Plan: "Health Net", Language: "es", Urgent: true}, true)
 	add("D", &record.Case{ReceivedAt: at("2026-11-05 15:00"), Enrollee: person("Rosa", "Lee", "4 Oak Rd"), Language: "en"}, false)
 	return out
+}
+
+// assistantForm is an Authorized Assistant Form with the assistant's name and address.
+func assistantForm(inputID int64, lang string) *record.Document {
+	return &record.Document{InputID: inputID, Kind: "authorized_assistant_form", Pages: []int{1}, Language: lang, Fields: []record.Field{
+		{Key: "assistant.name", Value: "Carmen Ruiz", Confidence: 0.99, Page: 1},
+		{Key: "assistant.street", Value: "77 Olive Ave", Confidence: 0.99, Page: 1},
+		{Key: "assistant.city", Value: "Fresno", Confidence: 0.99, Page: 1},
+		{Key: "assistant.state", Value: "CA", Confidence: 0.99, Page: 1},
+		{Key: "assistant.zip", Value: "93721", Confidence: 0.99, Page: 1},
+	}}
 }
 
 func cases(ms []ack.Made) []string {

@@ -89,13 +89,7 @@ func loadDue(b *testing.B, st *store.Store, n int, received time.Time) {
 				if err := tx.AddInput(in); err != nil {
 					return err
 				}
-				d := &record.Document{InputID: in.ID, Kind: "authorized_assistant_form", Pages: []int{1}, Language: lang, Fields: []record.Field{
-					{Key: "assistant.name", Value: "Carmen Ruiz", Confidence: 0.99, Page: 1},
-					{Key: "assistant.street", Value: "77 Olive Ave", Confidence: 0.99, Page: 1},
-					{Key: "assistant.city", Value: "Fresno", Confidence: 0.99, Page: 1},
-					{Key: "assistant.state", Value: "CA", Confidence: 0.99, Page: 1},
-					{Key: "assistant.zip", Value: "93721", Confidence: 0.99, Page: 1},
-				}}
+				d := assistantForm(in.ID, lang)
 				if err := tx.AddDocument(d); err != nil {
 					return err
 				}
