@@ -380,7 +380,9 @@ func e2eLatency(o e2eOptions, work, cdir string, inputs []e2eInput) ([]time.Dura
 			return nil, 0, err
 		}
 		start := time.Now()
-		if err := deliver(cdir, inbox, *fax, fmt.Sprintf("latency-%02d.tif", i)); err != nil {
+		// Named the fax server's way (its time and caller), as the fax server delivers.
+		name := fmt.Sprintf("20261127-1200%02d-5550100%03d.tif", i%60, i)
+		if err := deliver(cdir, inbox, *fax, name); err != nil {
 			return nil, 0, err
 		}
 		for {
