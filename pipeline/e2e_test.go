@@ -1,8 +1,13 @@
 package pipeline_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +18,7 @@ import (
 
 	"intake/classify"
 	"intake/fixtures"
+	"intake/fixtures/corpus"
 	"intake/ocr"
 	"intake/ocr/ocrtest"
 	"intake/ocr/raster"
@@ -131,7 +137,11 @@ func TestSampleCasesOnBothStores(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := &pipeline.Processor{Store: st, Archive: arc, Actor: "test"}
+			// Everything the pipeline logs, at debug level, is kept to look for health
+			// information in it afterwards.
+			var logs safeBuffer
+			p := &pipeline.Processor{Store: st, Archive: arc, Actor: "test",
+				Log: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 			p.Read = c.read(p)
 			records := map[string]pipeline.ResultRecord{}
 			items := map[string]pipeline.Item{}
@@ -216,6 +226,33 @@ func TestSampleCasesOnBothStores(t *testing.T) {
 				t.Errorf("the case folder of HC26-000001-3 is missing: %v", err)
 			}
 
+			// No name, birth date, member id, address, phone, e-mail or problem text of any
+			// document is in the log or in the case history.
+			var history strings.Builder
+			for _, cs := range cases {
+				evs, err := st.Events(t.Context(), cs.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range evs {
+					fmt.Fprintf(&history, "%s %s\n", e.Kind, e.Detail)
+				}
+			}
+			if logs.Len() == 0 {
+				t.Error("the pipeline logged nothing at debug level: the privacy check below would look at nothing")
+			}
+			for _, name := range order {
+				truth, _ := fixtures.Truth(fixtures.Sample(), name)
+				for _, v := range healthValues(truth) {
+					if strings.Contains(logs.String(), v) {
+						t.Errorf("%s: a value of its truth (%d characters) is in the log", name, len(v))
+					}
+					if strings.Contains(history.String(), v) {
+						t.Errorf("%s: a value of its truth (%d characters) is in the case history", name, len(v))
+					}
+				}
+			}
+
 			// The same claim again (a restart after the commit) changes nothing.
 			before, _ := st.Inputs(t.Context(), store.InputFilter{})
 			o, err := p.Process(t.Context(), items["fax001000.tif"])
@@ -297,6 +334,52 @@ func TestBadInputIsQuarantined(t *testing.T) {
 	}
 }
 
+// healthValues are a truth's values that are health information: names, birth dates,
+// member ids, addresses, phones, e-mails and the problem in the person's words (the short
+// ones, like a state or an initial, are left out: they are in any text).
+func healthValues(t corpus.Truth) []string {
+	var out []string
+	for _, d := range t.Documents {
+		for k, v := range d.Fields {
+			s, ok := v.(string)
+			if !ok || len(s) < 5 {
+				continue
+			}
+			for _, part := range []string{"name", "dob", "member_id", "member.id", "street", "phone", "email", "problem", "condition", "from", "subject"} {
+				if strings.Contains(k, part) {
+					out = append(out, s)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// safeBuffer is a bytes.Buffer that several goroutines may write.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (s *safeBuffer) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Len()
+}
+
 // item describes a sample file as the watcher would.
 func item(t *testing.T, name string) pipeline.Item {
 	t.Helper()
@@ -305,7 +388,10 @@ func item(t *testing.T, name string) pipeline.Item {
 	if err != nil {
 		t.Fatal(err)
 	}
-	it := pipeline.Item{Path: path, Name: name, ClaimID: "test-" + name, Channel: m.Channel, Station: m.Station, ReceivedAt: m.ReceivedAt}
+	// A claim id says nothing about the file, as the service's do: a fax's name holds the
+	// caller's number, which must not reach the log.
+	sum := sha256.Sum256([]byte(name))
+	it := pipeline.Item{Path: path, Name: name, ClaimID: "test-" + hex.EncodeToString(sum[:6]), Channel: m.Channel, Station: m.Station, ReceivedAt: m.ReceivedAt}
 	if m.Fax != nil {
 		it.Fax, _ = json.Marshal(m.Fax)
 	}
