@@ -218,16 +218,43 @@ func (p *Processor) match(tx Tx, docs []classify.Document, received time.Time) (
 // queue for the case to open.
 const waitingWindow = 90 * 24 * time.Hour
 
-// adoptWaiting attaches to a new case the letters that came before its form and wait in
-// the unmatched queue, when they name the case's member id (and a plan like the case's),
-// or the enrollee's name and date of birth. Only a single clear match is taken.
+// adoptWaiting attaches to a new case the documents that came before its form and wait in
+// the unmatched queue: the letters that name the case's member id (and a plan like the
+// case's) or the enrollee's name and date of birth, and the envelope of a return sheet that
+// names the case's number.
 func (p *Processor) adoptWaiting(tx Tx, in *record.Input, c *record.Case) error {
 	docs, err := tx.Unmatched(c.ReceivedAt.Add(-waitingWindow))
 	if err != nil {
 		return err
 	}
+	// A return sheet that names the new case (it came before the form that opens the case)
+	// brings the documents of its envelope along.
+	type envelope struct {
+		input int64
+		n     int
+	}
+	sheets := map[envelope]bool{}
 	for _, d := range docs {
-		if d.InputID == in.ID || d.Kind != string(classify.DenialLetter) {
+		if d.InputID == in.ID || d.Kind != string(classify.ReturnSheet) {
+			continue
+		}
+		for _, fl := range d.Fields {
+			if s, ok := fl.Value.(string); ok && fl.Key == "case.number" && s == c.Number {
+				sheets[envelope{d.InputID, d.Envelope}] = true
+			}
+		}
+	}
+	for _, d := range docs {
+		if d.InputID == in.ID {
+			continue
+		}
+		if sheets[envelope{d.InputID, d.Envelope}] {
+			if err := p.attachWaiting(tx, c, d, "its return sheet names the case"); err != nil {
+				return err
+			}
+			continue
+		}
+		if d.Kind != string(classify.DenialLetter) {
 			continue
 		}
 		f := map[string]string{}
@@ -245,15 +272,20 @@ func (p *Processor) adoptWaiting(tx Tx, in *record.Input, c *record.Case) error 
 		if !byMember && !byName {
 			continue
 		}
-		if err := tx.Link(c.ID, d.ID, record.LinkAttached); err != nil {
-			return err
-		}
-		if err := tx.AddEvent(&record.Event{Actor: p.Actor, Kind: "document.attached", InputID: d.InputID, CaseID: c.ID,
-			DocumentID: d.ID, Detail: detail("how", "waited for its form", "kind", d.Kind)}); err != nil {
+		if err := p.attachWaiting(tx, c, d, "waited for its form"); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// attachWaiting links a document of the unmatched queue to case c and logs how.
+func (p *Processor) attachWaiting(tx Tx, c *record.Case, d record.Document, how string) error {
+	if err := tx.Link(c.ID, d.ID, record.LinkAttached); err != nil {
+		return err
+	}
+	return tx.AddEvent(&record.Event{Actor: p.Actor, Kind: "document.attached", InputID: d.InputID, CaseID: c.ID,
+		DocumentID: d.ID, Detail: detail("how", how, "kind", d.Kind)})
 }
 
 // findOpen lists open cases received since, by member id or date of birth.

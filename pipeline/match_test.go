@@ -209,4 +209,24 @@ func TestMatching(t *testing.T) {
 			t.Errorf("an unrelated waiting letter was attached")
 		}
 	})
+	t.Run("a return sheet that came before its case brings its envelope when the case opens", func(t *testing.T) {
+		tx := newMemTx()
+		cover := classify.Document{Kind: classify.FaxCover, Pages: []int{1}, Fields: map[string]classify.Field{"fax.from": field("Dr. Chen")}}
+		sheet := classify.Document{Kind: classify.ReturnSheet, Pages: []int{2}, Fields: map[string]classify.Field{"case.number": field(casenum.Format(2026, 1))}}
+		records := classify.Document{Kind: classify.Supporting, Pages: []int{3}, Fields: map[string]classify.Field{}}
+		if got := feed(t, tx, day0, cover, sheet, records); got[0].Action != "needs_review" {
+			t.Fatalf("a return sheet naming no case yet: %s, want needs_review", got[0].Action)
+		}
+		other := classify.Document{Kind: classify.Supporting, Pages: []int{1}, Fields: map[string]classify.Field{}}
+		feed(t, tx, day0, other)
+		feed(t, tx, day0.Add(time.Hour), form("Nguyen", "Anh", "1970-01-02", "XKB123456789", "Blue Shield", "MRI"))
+		for id := int64(1); id <= 3; id++ {
+			if c, ok := tx.links[id]; !ok || c != 1 {
+				t.Errorf("document %d of the return sheet's envelope: case %d (%v), want case 1", id, c, ok)
+			}
+		}
+		if _, ok := tx.links[4]; ok {
+			t.Errorf("a waiting record of another envelope was attached")
+		}
+	})
 }
