@@ -1,6 +1,7 @@
 package source
 
 import (
+	"path/filepath"
 	"regexp"
 	"time"
 )
@@ -13,6 +14,11 @@ var (
 	// A scanning station: scan-STATION-YYYYMMDD-HHMMSS-NNN.pdf, in local time.
 	scanName = regexp.MustCompile(`^(?i:scan)-(.+)-(\d{8})-(\d{6})-(\d+)\.(?i:pdf|tiff?)$`)
 )
+
+// NamedByFaxServer tells whether the file's name follows the fax server's convention
+// (YYYYMMDD-HHMMSS-CALLER[-CALLED]), which carries its received time and caller: such a fax
+// has what it needs without a sidecar.
+func NamedByFaxServer(path string) bool { return faxName.MatchString(filepath.Base(path)) }
 
 // nameInfo is what a file name says.
 type nameInfo struct {

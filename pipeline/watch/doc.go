@@ -13,7 +13,9 @@
 // A file is handed out once its size and modification time have stayed the same for
 // Options.Settle and Options.Ready, if set, accepts it. A fax (an inbox of channel fax)
 // with no sidecar beside it (source.SidecarPaths) waits one more Settle, since the fax
-// server may still be writing the sidecar; after that it goes without one. A file handed
+// server may still be writing the sidecar; after that it goes without one. A fax whose name
+// follows the fax server's convention (source.NamedByFaxServer: its time and caller are in
+// the name) does not wait. A file handed
 // out is not handed out again while it stays unchanged where it is; when it changes, or
 // leaves and comes back, it is handed out again. In poll mode a file that leaves and comes
 // back unchanged between two walks is not seen to have left: give it a new modification

@@ -428,7 +428,7 @@ func (r *run) handOut(ctx context.Context) {
 			e.changed(size, mod, settle)
 			continue
 		}
-		if e.in.Channel == ChannelFax && !e.waited && !hasSidecar(p) {
+		if e.in.Channel == ChannelFax && !e.waited && !hasSidecar(p) && !source.NamedByFaxServer(p) {
 			e.waited = true
 			e.due = time.Now().Add(settle)
 			continue

@@ -409,8 +409,8 @@ func TestReadyWait(t *testing.T) {
 	}
 }
 
-// A fax with no sidecar waits one more settle time for it; one with a sidecar, and mail,
-// do not.
+// A fax with no sidecar waits one more settle time for it; one with a sidecar, one named by
+// the fax server, and mail, do not.
 func TestFaxWaitsForSidecar(t *testing.T) {
 	t.Parallel()
 	const s = 300 * time.Millisecond
@@ -425,6 +425,14 @@ func TestFaxWaitsForSidecar(t *testing.T) {
 	f := h.next()
 	if el := time.Since(t0); f.Path != filepath.Join(fax, "fax001.tif") || el < 2*s {
 		t.Errorf("fax with no sidecar: %s after %v, want it after two settle times (%v)", f.Path, el, 2*s)
+	}
+
+	// Named by the fax server, with its time and caller: no wait for a sidecar.
+	t0 = time.Now()
+	write(t, filepath.Join(fax, "20261102-154135-5306420077.tif"), "II*\x00")
+	f = h.next()
+	if el := time.Since(t0); f.Path != filepath.Join(fax, "20261102-154135-5306420077.tif") || el < s || el >= 2*s {
+		t.Errorf("fax named by the fax server: %s after %v, want it after one settle time (%v)", f.Path, el, s)
 	}
 
 	write(t, filepath.Join(fax, "fax002.tif.json"), `{"status": "ok"}`)
