@@ -181,19 +181,18 @@ func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare flo
 		var found []formLabel
 		used := 0
 		for i := 0; i < len(ws); {
-			best, bestN := -1, 0
+			best, bestN, bestLoose := -1, 0, false
 			for c, cp := range caps {
-				n := 0
-				for n < len(cp.toks) && i+n < len(ws) && similar(token(p.Words[ws[i+n]].Text), cp.toks[n]) {
-					n++
-				}
+				n, took, loose := prefixMatch(p, ws[i:], cp.toks)
 				// Long captions may lose their last words (a misread "(mm/dd/yyyy)").
 				need := len(cp.toks)
 				if need > 3 {
 					need = max(3, (3*need+3)/4)
 				}
-				if n >= need && n > bestN {
-					best, bestN = c, n
+				// A caption read right wins over one read loosely over as many words
+				// ("Teléfono secundario" is no "Teléfono principal").
+				if n >= need && (took > bestN || took == bestN && bestLoose && !loose) {
+					best, bestN, bestLoose = c, took, loose
 				}
 			}
 			if best < 0 {
@@ -231,6 +230,41 @@ func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare flo
 			}
 		}
 	}
+}
+
+// prefixMatch says how many of the caption's tokens the words ws begin with (each read
+// right or nearly, a compound such as "padre/madre" possibly split in two, one word of a
+// long caption wrong), how many words they took, and whether a word was let through
+// unread (loose).
+func prefixMatch(p *ocr.Page, ws []int, toks []string) (n, took int, loose bool) {
+	spare := len(toks) >= 4
+	for n < len(toks) && took < len(ws) {
+		t := token(p.Words[ws[took]].Text)
+		if similar(t, toks[n]) {
+			n, took = n+1, took+1
+			continue
+		}
+		// One word inside a long caption may be misread beyond recognition ("Parent
+		// Natne (Print)"), when the word after it is right.
+		if spare && n > 0 && n+1 < len(toks) && took+1 < len(ws) && similar(token(p.Words[ws[took+1]].Text), toks[n+1]) {
+			spare, loose = false, true
+			n, took = n+1, took+1
+			continue
+		}
+		// A caption of two words whose first is long and read exactly is known by it
+		// ("Middle tninal"), when the second is about as long as it should be.
+		if len(toks) == 2 && n == 1 && took > 0 && token(p.Words[ws[took-1]].Text) == toks[0] &&
+			len(toks[0]) >= 5 && abs(len(t)-len(toks[1])) <= 2 {
+			n, took, loose = n+1, took+1, true
+			continue
+		}
+		want, got := lettersOf(toks[n]), lettersOf(t)
+		if want == toks[n] || took+1 >= len(ws) || got+lettersOf(token(p.Words[ws[took+1]].Text)) != want {
+			break
+		}
+		n, took = n+1, took+2
+	}
+	return n, took, loose
 }
 
 // nearCaption says how many of the words ws begin with a caption of three words or more

@@ -50,13 +50,27 @@ func similar(a, b string) bool {
 	case n >= 8:
 		return EditDistance(a, b) <= 2
 	case n >= 4:
-		return EditDistance(a, b) <= 1
+		return EditDistance(a, b) <= 1 || swapped(a, b)
 	case n == 3:
 		// "de!" read for "del": the first two letters right and one letter off.
 		ra := []rune(a)
 		return len(ra) >= 2 && string(ra[:2]) == string([]rune(b)[:2]) && EditDistance(a, b) <= 1
 	}
 	return false
+}
+
+// swapped says whether a is b with two neighbouring letters in each other's place ("emali"
+// for "email": an "l" and an "i" misread into each other's shapes).
+func swapped(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	i := 0
+	for i < len(ra) && ra[i] == rb[i] {
+		i++
+	}
+	return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
 }
 
 // EditDistance is the Levenshtein distance between a and b, in runes. The evaluation uses
@@ -111,7 +125,9 @@ type match struct {
 }
 
 // find returns every place on the page where the phrase's tokens follow each other on one
-// line (tokens that are only punctuation are skipped on both sides).
+// line (tokens that are only punctuation are skipped on both sides). A word may be misread
+// by a letter or two (similar), a compound split in two, and one word inside a phrase of
+// four or more anything at all; score counts the words read exactly.
 func (v *view) find(phrase string) []match {
 	want := phraseTokens(phrase)
 	if len(want) == 0 {
@@ -127,25 +143,78 @@ func (v *view) find(phrase string) []match {
 			}
 		}
 		for s := 0; s+len(want) <= len(pos); s++ {
-			exact, ok := 0, true
-			for k, w := range want {
-				t := v.tokens[l.Words[pos[s+k]]]
-				if t == w {
-					exact++
-				} else if !similar(t, w) {
+			exact, k, ok, spare := 0, s, true, len(want) >= 4
+			for j, w := range want {
+				if k >= len(pos) {
 					ok = false
 					break
 				}
+				t := v.tokens[l.Words[pos[k]]]
+				switch {
+				case t == w:
+					exact++
+				case similar(t, w):
+				default:
+					// "padre/madre" read as "padre: madre": a compound of the phrase
+					// taken by OCR for two words.
+					n := v.splitCompound(l.Words, pos, k, w)
+					switch {
+					case n > 0:
+						k += n - 1
+					case spare && j > 0 && j < len(want)-1:
+						// A long phrase may have one word in its middle misread
+						// beyond recognition ("describe (he problem").
+						spare = false
+					default:
+						ok = false
+					}
+				}
+				if !ok {
+					break
+				}
+				k++
 			}
 			if !ok {
 				continue
 			}
-			m := match{line: li, first: pos[s], last: pos[s+len(want)-1], score: float64(exact) / float64(len(want))}
+			m := match{line: li, first: pos[s], last: pos[k-1], score: float64(exact) / float64(len(want))}
 			m.box = v.span(li, m.first, m.last)
 			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// splitCompound says how many of the line's tokens from pos[k] on spell w, a token of a
+// phrase made of words joined by punctuation ("padre/madre", "e-mail"), when OCR took the
+// punctuation for a space or another mark: two or three tokens whose letters, put
+// together, are w's. It returns 0 when they are not.
+func (v *view) splitCompound(words []int, pos []int, k int, w string) int {
+	want := lettersOf(w)
+	if want == w {
+		return 0
+	}
+	got := ""
+	for n := 1; n <= 3 && k+n-1 < len(pos); n++ {
+		got += lettersOf(v.tokens[words[pos[k+n-1]]])
+		if n > 1 && got == want {
+			return n
+		}
+		if len(got) >= len(want) {
+			break
+		}
+	}
+	return 0
+}
+
+// lettersOf is s with only its letters and digits.
+func lettersOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // findFirst returns the best match of the first phrase of phrases that is found anywhere.
