@@ -258,6 +258,13 @@ func prefixMatch(p *ocr.Page, ws []int, toks []string) (n, took int, loose bool)
 			n, took, loose = n+1, took+1, true
 			continue
 		}
+		// Or by its second, read exactly, when the first begins with the right letter and
+		// is about as long ("Fira Name").
+		if len(toks) == 2 && n == 0 && took+1 < len(ws) && token(p.Words[ws[took+1]].Text) == toks[1] &&
+			len(toks[1]) >= 4 && t != "" && t[0] == toks[0][0] && abs(len(t)-len(toks[0])) <= 2 {
+			n, took, loose = n+1, took+1, true
+			continue
+		}
 		want, got := lettersOf(toks[n]), lettersOf(t)
 		if want == toks[n] || took+1 >= len(ws) || got+lettersOf(token(p.Words[ws[took+1]].Text)) != want {
 			break
@@ -703,62 +710,77 @@ func (fp *formPage) reason(fields map[string]Field) {
 	}
 }
 
+// answerBand finds a free-text question (its start and end phrases) and returns its box
+// and the band of the page under it that holds the answer: from the question's last line
+// (endY) to the next question or section, or as far as the answer's box reaches (stopY).
+func (fp *formPage) answerBand(key string, start, end []string) (q image.Rectangle, endY, stopY int, ok bool) {
+	p := fp.pg.OCR
+	m0, ok := fp.v.findAny(start...)
+	if !ok {
+		return q, 0, 0, false
+	}
+	q = m0.box
+	// The question's last line.
+	endY = p.Lines[m0.line].Box.Max.Y
+	for _, e := range end {
+		for _, m := range fp.v.find(e) {
+			if m.line >= m0.line && m.line <= m0.line+3 {
+				endY = max(endY, p.Lines[m.line].Box.Max.Y)
+				q = q.Union(m.box)
+			}
+		}
+	}
+	// Up to the next question or section.
+	stopY = p.Height
+	stops := append([]string(nil), formStops...)
+	for _, o := range formLong {
+		if o.key != key {
+			stops = append(stops, o.start...)
+		}
+	}
+	for _, fq := range formQuestions {
+		stops = append(stops, fq.phrases...)
+	}
+	// The reasons are options: a box's glyph starts their line. The same words starting a
+	// line of the answer ("not medically necessary. I have been waiting...") go on.
+	optionStops := map[string]bool{}
+	for _, r := range denialReasons {
+		stops = append(stops, r.phrases...)
+		for _, ph := range r.phrases {
+			optionStops[ph] = true
+		}
+	}
+	// No further than the answer's box reaches: the form prints a box of a few 14-point
+	// lines under each question.
+	if n, ok := answerLines[key]; ok {
+		stopY = min(stopY, endY+int(float64(n*14+12)*p.DPI/72))
+	}
+	for _, s := range stops {
+		for _, m := range fp.v.find(s) {
+			// Printed questions and options start their line (after a box's glyph);
+			// the same words inside the answer do not end it.
+			if m.first > 1 || m.first == 1 && !glyphLike(p.Words[p.Lines[m.line].Words[0]].Text) {
+				continue
+			}
+			if optionStops[s] && m.first == 0 {
+				continue
+			}
+			y := p.Lines[m.line].Box.Min.Y
+			if y > endY+fp.th/2 && y < stopY {
+				stopY = y
+			}
+		}
+	}
+	return q, endY, stopY, true
+}
+
+// longText reads the free-text answers: the lines in each question's answer band.
 func (fp *formPage) longText(fields map[string]Field) {
 	p := fp.pg.OCR
 	for _, lt := range formLong {
-		start, ok := fp.v.findAny(lt.start...)
+		_, endY, stopY, ok := fp.answerBand(lt.key, lt.start, lt.end)
 		if !ok {
 			continue
-		}
-		// The question's last line.
-		endY := p.Lines[start.line].Box.Max.Y
-		for _, e := range lt.end {
-			for _, m := range fp.v.find(e) {
-				if m.line >= start.line && m.line <= start.line+3 {
-					endY = max(endY, p.Lines[m.line].Box.Max.Y)
-				}
-			}
-		}
-		// Up to the next question or section.
-		stopY := p.Height
-		stops := append([]string(nil), formStops...)
-		for _, o := range formLong {
-			if o.key != lt.key {
-				stops = append(stops, o.start...)
-			}
-		}
-		for _, q := range formQuestions {
-			stops = append(stops, q.phrases...)
-		}
-		// The reasons are options: a box's glyph starts their line. The same words starting a
-		// line of the answer ("not medically necessary. I have been waiting...") go on.
-		optionStops := map[string]bool{}
-		for _, r := range denialReasons {
-			stops = append(stops, r.phrases...)
-			for _, ph := range r.phrases {
-				optionStops[ph] = true
-			}
-		}
-		// No further than the answer's box reaches: the form prints a box of a few 14-point
-		// lines under each question.
-		if n, ok := answerLines[lt.key]; ok {
-			stopY = min(stopY, endY+int(float64(n*14+12)*p.DPI/72))
-		}
-		for _, s := range stops {
-			for _, m := range fp.v.find(s) {
-				// Printed questions and options start their line (after a box's glyph);
-				// the same words inside the answer do not end it.
-				if m.first > 1 || m.first == 1 && !glyphLike(p.Words[p.Lines[m.line].Words[0]].Text) {
-					continue
-				}
-				if optionStops[s] && m.first == 0 {
-					continue
-				}
-				y := p.Lines[m.line].Box.Min.Y
-				if y > endY+fp.th/2 && y < stopY {
-					stopY = y
-				}
-			}
 		}
 		var parts []string
 		var box image.Rectangle

@@ -45,6 +45,17 @@ func ReadPages(ctx context.Context, pool *ocr.Pool, doc *raster.Document, inflig
 			}
 			img := p.Image
 			p.Image = nil
+			// A second look at the form's value boxes OCR left empty though they hold ink.
+			if areas := classify.UnreadAreas(p, img); len(areas) > 0 {
+				parts := make([]ocr.Area, len(areas))
+				for k, a := range areas {
+					parts[k] = a.Area
+				}
+				// It is a help, not a need: if it fails, the page stays as first read.
+				if lines, err := pool.ReadAreas(ctx, parts, p.DPI); err == nil {
+					p = classify.Reread(p, areas, lines)
+				}
+			}
 			out.Page = classify.Inspect(p, img)
 			ch <- out
 		}()

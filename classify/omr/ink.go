@@ -117,3 +117,66 @@ func clearLines(along, across []int32, n, m int, frac float64, gone []bool) {
 		}
 	}
 }
+
+// Clean returns the part r of img with the straight lines Ink leaves out (rules, the sides
+// of a box) painted white, so that what was written on them can be read, and the ink left,
+// as Ink measures it. The image returned keeps img's coordinates (its Rect is r within img).
+func Clean(img *image.Gray, r image.Rectangle) (*image.Gray, float64) {
+	r = r.Intersect(img.Rect)
+	if r.Empty() {
+		return nil, 0
+	}
+	bm := binarize(img, r)
+	before := append([]uint8(nil), bm.pix...)
+	removeLines(bm)
+	repairStrokes(bm, before)
+	// The removed lines are painted white with their grey fringes (a pixel above or below
+	// them lighter than the ink), which would otherwise be read as a line again; the rest
+	// keeps its greys, which carry thin strokes.
+	out := image.NewGray(r)
+	for y := 0; y < bm.h; y++ {
+		copy(out.Pix[y*out.Stride:][:bm.w], img.Pix[img.PixOffset(r.Min.X, r.Min.Y+y):][:bm.w])
+	}
+	n := 0
+	for i, v := range bm.pix {
+		if v == 1 {
+			n++
+			continue
+		}
+		if before[i] == 0 {
+			continue
+		}
+		x, y := i%bm.w, i/bm.w
+		out.Pix[y*out.Stride+x] = 255
+		for _, d := range []int{-2, -1, 1, 2} {
+			if yy := y + d; yy >= 0 && yy < bm.h && bm.pix[yy*bm.w+x] == 0 {
+				out.Pix[yy*out.Stride+x] = 255
+			}
+		}
+	}
+	return out, float64(n) / float64(bm.w*bm.h)
+}
+
+// repairStrokes puts back the ink removeLines took where a letter's stroke crosses a line
+// (a value typed through its rule): in each column, a run of removed pixels with ink
+// right above and right below it.
+func repairStrokes(bm *bitmap, before []uint8) {
+	for x := 0; x < bm.w; x++ {
+		for y := 0; y < bm.h; {
+			if before[y*bm.w+x] == 0 || bm.pix[y*bm.w+x] == 1 {
+				y++
+				continue
+			}
+			end := y
+			for end < bm.h && before[end*bm.w+x] == 1 && bm.pix[end*bm.w+x] == 0 {
+				end++
+			}
+			if y > 0 && end < bm.h && bm.pix[(y-1)*bm.w+x] == 1 && bm.pix[end*bm.w+x] == 1 {
+				for k := y; k < end; k++ {
+					bm.pix[k*bm.w+x] = 1
+				}
+			}
+			y = end
+		}
+	}
+}

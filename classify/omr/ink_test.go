@@ -86,3 +86,43 @@ func TestInkIgnoresLines(t *testing.T) {
 		t.Errorf("Ink of a zigzag = %.4f, want more", v)
 	}
 }
+
+// TestCleanKeepsWhatIsWrittenOnTheRule: a word typed through its rule comes out of Clean
+// with the rule gone beside it and the word's strokes where the rule crossed them.
+func TestCleanKeepsWhatIsWrittenOnTheRule(t *testing.T) {
+	p := paper.NewPage()
+	p.Text(paper.Serif, 11, 104, 120, "Rosa")
+	p.Line(100, 116, 320, 116, 0.8) // through the letters' middle
+	img := p.Render(300)
+	px := func(v float64) int { return int(v * 300 / 72) }
+	r := image.Rect(px(95), px(100), px(325), px(128))
+	clean, ink := Clean(img, r)
+	if clean.Rect != r {
+		t.Fatalf("Clean returned %v, want the area %v", clean.Rect, r)
+	}
+	dark := func(im *image.Gray, a image.Rectangle) int {
+		n := 0
+		for y := a.Min.Y; y < a.Max.Y; y++ {
+			for x := a.Min.X; x < a.Max.X; x++ {
+				if im.GrayAt(x, y).Y < 128 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	// Right of the word only the rule was printed: nothing is left there.
+	beside := image.Rect(px(160), px(100), px(320), px(128))
+	if n := dark(clean, beside); n > 0 {
+		t.Errorf("%d dark pixels of the rule left beside the word", n)
+	}
+	// The word's strokes across the rule are back: the band of the rule under the word
+	// keeps ink.
+	under := image.Rect(px(104), px(115), px(130), px(117))
+	if n, was := dark(clean, under), dark(img, under); n < was/5 || n == was {
+		t.Errorf("%d dark pixels where the rule crosses the word (of %d printed): want the strokes back and the rule between them gone", n, was)
+	}
+	if ink < 0.003 {
+		t.Errorf("ink of the word = %.4f, want it counted", ink)
+	}
+}

@@ -1,0 +1,191 @@
+package classify
+
+import (
+	"image"
+	"strings"
+
+	"intake/classify/omr"
+	"intake/ocr"
+)
+
+// Tesseract's layout analysis sometimes drops a form's value altogether: a name typed on
+// the rule it sits on, a lone initial in a wide box, a line a fax machine left slanted.
+// Where a caption of the form has no value under (or over) it but its box holds ink, the
+// box is cut out, its rules removed, and read again as a single line (ocr.Pool.ReadLines).
+
+// Area is a part of a page to read again.
+type Area struct {
+	Key      string // the field whose value it should hold
+	ocr.Area        // the area with its rules removed; Image.Rect is where it lies
+}
+
+// minAreaInk is how much ink, rules and captions left out, an area must hold to hold
+// something, in squares of the page's text height: a typed initial has about 0.35, an
+// empty box on a fax a few hundredths.
+const minAreaInk = 0.15
+
+// rereadFactor lowers the confidence of what a second look read: the words were missed
+// once, and a person should rather check them than not.
+const rereadFactor = 0.9
+
+// UnreadAreas returns the value boxes of a form page (p, read from img) in which OCR read
+// nothing though they hold ink. Pages that are not the form's give none.
+func UnreadAreas(p *ocr.Page, img *image.Gray) []Area {
+	if p == nil || img == nil || len(p.Words) == 0 {
+		return nil
+	}
+	fp := &formPage{pg: Page{OCR: p}, v: newView(p), th: textHeight(p), old: strings.Contains(fold(p.Text), "rev 01/20")}
+	fp.findLabels()
+	keyed := 0
+	for _, l := range fp.labels {
+		if l.key != "" {
+			keyed++
+		}
+	}
+	var out []Area
+	for _, l := range fp.labels {
+		// A page with a few captions of the form only (a letter quoting one) is not it.
+		if l.key == "" || keyed < 4 {
+			continue
+		}
+		if w, ok := maxWidth[l.key]; ok {
+			l.next = min(l.next, l.box.Min.X+int(w*p.DPI/72))
+		}
+		if _, _, _, ok := fp.valueOf(l); ok {
+			continue
+		}
+		r := fp.valueArea(l).Intersect(img.Rect)
+		if r.Dx() < 2*fp.th || r.Dy() < fp.th || fp.hasWords(r) {
+			continue
+		}
+		clean, _ := omr.Clean(img, r)
+		if fp.whiteOut(clean)*float64(r.Dx()*r.Dy()) < minAreaInk*float64(fp.th*fp.th) {
+			continue
+		}
+		out = append(out, Area{Key: l.key, Area: ocr.Area{Image: clean}})
+	}
+	// The free-text answers: a band under the question with ink and no line read, on a
+	// page with at least two of the form's questions.
+	type band struct {
+		q           image.Rectangle
+		endY, stopY int
+	}
+	bands := map[string]band{}
+	for _, lt := range formLong {
+		if q, endY, stopY, ok := fp.answerBand(lt.key, lt.start, lt.end); ok {
+			bands[lt.key] = band{q, endY, stopY}
+		}
+	}
+	for _, lt := range formLong {
+		b, ok := bands[lt.key]
+		if !ok || len(bands) < 2 {
+			continue
+		}
+		q, endY, stopY := b.q, b.endY, b.stopY
+		r := image.Rect(q.Min.X-fp.th, endY+fp.th/4, p.Width*96/100, stopY-fp.th/4).Intersect(img.Rect)
+		if r.Dy() < fp.th || r.Dx() < 4*fp.th || fp.hasWords(r) {
+			continue
+		}
+		clean, _ := omr.Clean(img, r)
+		if fp.whiteOut(clean)*float64(r.Dx()*r.Dy()) < minAreaInk*float64(fp.th*fp.th) {
+			continue
+		}
+		out = append(out, Area{Key: lt.key, Area: ocr.Area{Image: clean, Block: true}})
+	}
+	return out
+}
+
+// valueArea is where a caption's value is written: the band under the caption (Rev 09/25)
+// or over it (Rev 01/20), from the caption's left edge to the next caption's, and not into
+// another row of captions.
+func (fp *formPage) valueArea(l formLabel) image.Rectangle {
+	h := fp.th
+	x0, x1 := l.box.Min.X-h/2, l.next-h/2
+	var y0, y1 int
+	// The band reaches into the caption: a value typed on its rule touches the caption
+	// under it. The captions are painted out of the image read (whiteOut).
+	if fp.old {
+		y0, y1 = l.box.Min.Y-int(2.6*float64(h)), l.box.Min.Y+h/2
+	} else {
+		y0, y1 = l.box.Max.Y-h/2, l.box.Max.Y+int(2.6*float64(h))
+	}
+	for _, o := range fp.labels {
+		if o.box.Max.X <= x0 || o.box.Min.X >= x1 || abs(mid(o.box)-mid(l.box)) < h {
+			continue
+		}
+		if fp.old && o.box.Max.Y <= l.box.Min.Y {
+			y0 = max(y0, o.box.Max.Y+h/6)
+		}
+		if !fp.old && o.box.Min.Y >= l.box.Max.Y {
+			y1 = min(y1, o.box.Min.Y-h/6)
+		}
+	}
+	return image.Rect(x0, y0, x1, y1)
+}
+
+// whiteOut paints the captions inside img white and returns the share of img's pixels
+// still dark.
+func (fp *formPage) whiteOut(img *image.Gray) float64 {
+	for _, l := range fp.labels {
+		r := l.box.Inset(-1).Intersect(img.Rect)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			fillWhite(img.Pix[img.PixOffset(r.Min.X, y):][:r.Dx()])
+		}
+	}
+	return darkShare(img, img.Rect)
+}
+
+// hasWords says whether OCR read a word (not a caption's) whose middle is inside r.
+func (fp *formPage) hasWords(r image.Rectangle) bool {
+	for _, w := range fp.pg.OCR.Words {
+		c := image.Pt((w.Box.Min.X+w.Box.Max.X)/2, mid(w.Box))
+		if c.In(r) && token(w.Text) != "" && !fp.isLabelWord(w.Box) {
+			return true
+		}
+	}
+	return false
+}
+
+// minRereadConfidence is the least confidence of a word a second look keeps: below it,
+// what Tesseract makes of a struck-through or smudged line is mostly noise ("cere tale
+// pude eon"), worse for a person than nothing.
+const minRereadConfidence = 0.45
+
+// Reread returns p with what a second look read in each area (words[i] for areas[i], as
+// ocr.Pool.ReadAreas returns them) added, their confidence lowered; words that are no
+// more than punctuation, lie outside their area or are read with little confidence are
+// left out. p is not changed.
+func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
+	var add [][]ocr.Word
+	for i, ws := range words {
+		if i >= len(areas) {
+			break
+		}
+		var keep []ocr.Word
+		renumber := map[int]int{}
+		for _, w := range ws {
+			if token(w.Text) == "" || !w.Box.In(areas[i].Image.Rect) || w.Confidence < minRereadConfidence {
+				continue
+			}
+			if _, ok := renumber[w.Line]; !ok {
+				renumber[w.Line] = len(renumber)
+			}
+			w.Line = renumber[w.Line]
+			w.Confidence *= rereadFactor
+			keep = append(keep, w)
+		}
+		if len(keep) > 0 {
+			add = append(add, keep)
+		}
+	}
+	if len(add) == 0 {
+		return p
+	}
+	return p.AddAreas(add)
+}
+
+func fillWhite(b []byte) {
+	for i := range b {
+		b[i] = 255
+	}
+}

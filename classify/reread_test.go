@@ -1,0 +1,109 @@
+package classify
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"intake/fixtures/paper"
+	"intake/ocr"
+	"intake/ocr/raster"
+)
+
+// TestSecondLook: a form's value OCR left out (here taken out of what it read) is found
+// again by reading its box on its own; an empty box is not read; what is found goes to its
+// field with a lowered confidence.
+func TestSecondLook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Tesseract")
+	}
+	p := paper.NewPage()
+	p.Text(paper.Sans, 11, 40, 60, "PATIENT INFORMATION")
+	row := func(y float64, cells ...[2]any) {
+		for _, c := range cells {
+			x := c[0].(float64)
+			if v := c[1].(string); v != "" {
+				p.Text(paper.Serif, 11, x+4, y, v)
+			}
+		}
+	}
+	caps := func(y float64, cells ...[2]any) {
+		for _, c := range cells {
+			x := c[0].(float64)
+			p.Line(x, y-9, x+150, y-9, 0.5)
+			p.Text(paper.Serif, 7, x, y, c[1].(string))
+		}
+	}
+	row(100, [2]any{40.0, "Rosalind"}, [2]any{240.0, ""}, [2]any{400.0, "Okafor"})
+	caps(110, [2]any{40.0, "First Name"}, [2]any{240.0, "Middle Initial"}, [2]any{400.0, "Last Name"})
+	row(140, [2]any{40.0, "3519 Magnolia Rd"})
+	caps(150, [2]any{40.0, "Street Address"})
+	row(180, [2]any{40.0, "Oxnard"}, [2]any{240.0, "CA"}, [2]any{400.0, "93030"})
+	caps(190, [2]any{40.0, "City"}, [2]any{240.0, "State"}, [2]any{400.0, "Zip"})
+	p.Text(paper.Sans, 7, 400, 760, "DMHC 20-224 (Rev 01/20)")
+
+	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: 1, KeepImage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	page, err := pool.Recognize(context.Background(), &raster.Page{Image: p.Render(300), XDPI: 300, YDPI: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := page.Image
+	page.Image = nil
+	// As if Tesseract had dropped the first name.
+	var kept []ocr.Word
+	for _, w := range page.Words {
+		if w.Text != "Rosalind" {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) == len(page.Words) {
+		t.Fatalf("OCR did not read the first name in the first place: %q", page.Text)
+	}
+	missing := ocr.NewPage(page.Width, page.Height, page.DPI, renumberLines(kept))
+
+	areas := UnreadAreas(missing, img)
+	var keys []string
+	var parts []ocr.Area
+	for _, a := range areas {
+		keys = append(keys, a.Key)
+		parts = append(parts, a.Area)
+	}
+	if !slices.Equal(keys, []string{"patient.first_name"}) {
+		t.Fatalf("areas to read again: %v, want only the first name's (the middle initial's box is empty)", keys)
+	}
+	words, err := pool.ReadAreas(context.Background(), parts, missing.DPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := Reread(missing, areas, words)
+	fields := map[string]Field{}
+	extractForm(Document{Pages: []int{1}}, []Page{{OCR: again}}, fields)
+	f, ok := fields["patient.first_name"]
+	if !ok || f.Value != "Rosalind" {
+		t.Fatalf("first name after a second look = %v (%v), want Rosalind", f.Value, ok)
+	}
+	if f.Confidence > rereadFactor {
+		t.Errorf("first name read again with confidence %.2f, want it lowered", f.Confidence)
+	}
+	if g := fields["patient.last_name"]; g.Value != "Okafor" {
+		t.Errorf("last name = %v, want Okafor as first read", g.Value)
+	}
+}
+
+// renumberLines numbers the words' lines again from 0 without gaps, in order.
+func renumberLines(ws []ocr.Word) []ocr.Word {
+	out := make([]ocr.Word, len(ws))
+	to := map[int]int{}
+	for i, w := range ws {
+		if _, ok := to[w.Line]; !ok {
+			to[w.Line] = len(to)
+		}
+		w.Line = to[w.Line]
+		out[i] = w
+	}
+	return out
+}
