@@ -5,8 +5,10 @@
 // write. The format is sniffed from the first bytes, never from the file name.
 //
 // A Document holds the file open and decodes a page only when asked, so memory stays
-// bounded by one page whatever the page count. Limits (file size, pages, pixels per page)
-// are checked before anything large is decoded. Every failure is one of the package's
+// bounded by one page whatever the page count. Limits (file size, pages, pixels per page,
+// decoded bytes) are checked before anything large is decoded, so a decompression bomb
+// costs at most a limit's worth, never what it would inflate to. OpenFile refuses what is
+// not a regular file (a FIFO, a device) without waiting on it. Every failure is one of the package's
 // errors, whose text can be shown to a person; none contains the file's content.
 //
 // # Formats
@@ -43,6 +45,15 @@
 // poppler's pdftoppm at 300 dpi in grey (from a temporary copy of the file when it was not
 // opened from a path; removed by Close). A page image over the pixel limit is ErrTooLarge,
 // never rendered instead.
+//
+// Bounds against hostile PDFs: pdfcpu may decode no more than Limits.MaxDecodedBytes of an
+// object or cross-reference stream, and the file may declare no more objects than its size
+// allows (half its bytes, plus a margin). Image data is decoded only as far as the image's
+// samples need (a Flate stream inflating past them is cut there, as viewers do). A page
+// whose content streams, forms included, decode to more than Limits.MaxDecodedBytes is
+// ErrTooLarge and is not rendered. pdftoppm runs with its heap (RLIMIT_DATA) limited to
+// 256 MiB plus four bytes a pixel of the page; a page it runs out of memory on (a JBIG2
+// image whose own header declares 100000 x 100000 pixels) is ErrTooLarge.
 //
 // # Errors
 //

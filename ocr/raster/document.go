@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // ErrClosed is returned by a Document's methods after Close.
@@ -16,6 +17,7 @@ const (
 	DefaultMaxFileBytes  = 512 << 20
 	DefaultMaxPages      = 1000
 	DefaultMaxPagePixels = 100_000_000
+	DefaultMaxDecoded    = 64 << 20
 )
 
 func (l Limits) withDefaults() Limits {
@@ -27,6 +29,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxPagePixels <= 0 {
 		l.MaxPagePixels = DefaultMaxPagePixels
+	}
+	if l.MaxDecodedBytes <= 0 {
+		l.MaxDecodedBytes = DefaultMaxDecoded
 	}
 	return l
 }
@@ -76,13 +81,16 @@ type Document struct {
 	closed bool
 }
 
-// OpenFile opens the file at path. The file stays open until Close.
+// OpenFile opens the file at path. The file stays open until Close. Anything but a
+// regular file (a FIFO, a device, a folder) is ErrUnsupported, found without reading it.
 func OpenFile(path string, lim Limits) (*Document, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("raster: %w", err)
 	}
-	f, err := os.Open(abs)
+	// Non-blocking: opening a FIFO for reading would otherwise wait for a writer, for
+	// ever. It changes nothing for a regular file.
+	f, err := os.OpenFile(abs, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("raster: %w", err)
 	}

@@ -2,6 +2,7 @@ package raster
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"image"
@@ -32,6 +33,7 @@ type pdfFile struct {
 	xref    *model.XRefTable
 	r       io.ReaderAt
 	size    int64
+	lim     Limits
 	pages   []pdfPage
 	hasForm bool
 }
@@ -64,6 +66,12 @@ func openPDF(r io.ReaderAt, size int64, lim Limits) (*pdfFile, error) {
 	// not it has a user password and whatever its security handler.
 	conf.Cmd = model.BOOKLET
 	conf.Limits.MaxStreamBytes = lim.MaxFileBytes
+	// Object and cross-reference streams hold the file's structure: a few kilobytes a page.
+	// pdfcpu's own limits (512 MiB decoded, ten million objects) would let a file of a few
+	// kilobytes claim hundreds of megabytes while it opens.
+	conf.Limits.MaxDecodeBytes = lim.MaxDecodedBytes
+	conf.Limits.MaxObjectCount = maxObjects(size)
+	conf.Limits.MaxXRefEntries = maxObjects(size)
 	ctx, err := readContext(io.NewSectionReader(r, 0, size), conf)
 	if err != nil {
 		if errors.Is(err, pdfcpu.ErrEncrypted) || errors.Is(err, pdfcpu.ErrWrongPassword) {
@@ -74,7 +82,7 @@ func openPDF(r io.ReaderAt, size int64, lim Limits) (*pdfFile, error) {
 	if ctx.XRefTable.Encrypt != nil || ctx.E != nil {
 		return nil, ErrEncrypted
 	}
-	f := &pdfFile{xref: ctx.XRefTable, r: r, size: size}
+	f := &pdfFile{xref: ctx.XRefTable, r: r, size: size, lim: lim}
 	if err := f.walkPages(lim); err != nil {
 		return nil, err
 	}
@@ -85,6 +93,13 @@ func openPDF(r io.ReaderAt, size int64, lim Limits) (*pdfFile, error) {
 	runtime.GC()
 	debug.FreeOSMemory()
 	return f, nil
+}
+
+// maxObjects bounds the objects a file of size bytes may declare: every object takes some
+// bytes of the file (twenty in a classic cross-reference table, a few in a compressed
+// one), so more than one per two bytes, beyond a margin, is a file lying about itself.
+func maxObjects(size int64) int {
+	return int(min(size/2+100_000, 10_000_000))
 }
 
 // readContext runs pdfcpu's reader, which panics on some damaged files (seen in its xref
@@ -374,33 +389,56 @@ func isGeneric(name string) bool {
 	return false
 }
 
+// errOverLimit says a stream decodes to more bytes than its reader allows. A decoder that
+// returns it also returns the bytes up to the limit, which image data may use (viewers
+// ignore what follows an image's last row) and content streams must not.
+var errOverLimit = errors.New("raster: decoded data over the limit")
+
 // decodeGeneric applies one generic filter, producing at most limit bytes; Flate and LZW
-// predictors are undone here.
+// predictors are undone here. Data that would decode to more gives the first limit bytes
+// (Flate) or none (the other filters) with errOverLimit: a decompression bomb costs no
+// more than limit, whatever it would inflate to.
 func (f *pdfFile) decodeGeneric(data []byte, fs filterSpec, limit int64) ([]byte, error) {
 	if limit <= 0 {
-		return nil, errUndecodable
-	}
-	parms := map[string]int{}
-	if fs.name == filter.LZW {
-		parms["EarlyChange"] = f.integer(fs.parms["EarlyChange"], 1)
+		return nil, errOverLimit
 	}
 	// A little slack: predictor rows carry a tag byte each.
-	flt, err := filter.NewFilter(fs.name, parms, limit+limit/8+1024)
-	if err != nil {
-		return nil, errUndecodable
-	}
-	rd, err := flt.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, errUndecodable
-	}
+	readLimit := limit + limit/8 + 1024
 	var out []byte
-	if b, ok := rd.(*bytes.Buffer); ok {
-		out = b.Bytes()
-	} else if out, err = io.ReadAll(io.LimitReader(rd, limit+limit/8+1025)); err != nil {
-		return nil, errUndecodable
+	over := false
+	if fs.name == filter.Flate {
+		var err error
+		if out, over, err = inflate(data, readLimit); err != nil {
+			return nil, err
+		}
+	} else {
+		parms := map[string]int{}
+		if fs.name == filter.LZW {
+			parms["EarlyChange"] = f.integer(fs.parms["EarlyChange"], 1)
+		}
+		flt, err := filter.NewFilter(fs.name, parms, readLimit)
+		if err != nil {
+			return nil, errUndecodable
+		}
+		rd, err := flt.Decode(bytes.NewReader(data))
+		if errors.Is(err, filter.ErrDecodeLimitExceeded) {
+			return nil, errOverLimit
+		}
+		if err != nil {
+			return nil, errUndecodable
+		}
+		if b, ok := rd.(*bytes.Buffer); ok {
+			out = b.Bytes()
+		} else if out, err = io.ReadAll(io.LimitReader(rd, readLimit+1)); err != nil {
+			return nil, errUndecodable
+		}
+		if int64(len(out)) > readLimit {
+			out, over = out[:readLimit], true
+		}
 	}
 	if fs.name == filter.Flate || fs.name == filter.LZW {
 		if pred := f.integer(fs.parms["Predictor"], 1); pred > 1 {
+			var err error
 			out, err = unpredict(out, pred, f.integer(fs.parms["Colors"], 1),
 				f.integer(fs.parms["BitsPerComponent"], 8), f.integer(fs.parms["Columns"], 1))
 			if err != nil {
@@ -409,12 +447,35 @@ func (f *pdfFile) decodeGeneric(data []byte, fs filterSpec, limit int64) ([]byte
 		}
 	}
 	if int64(len(out)) > limit {
-		out = out[:limit]
+		out, over = out[:limit], true
+	}
+	if over {
+		return out, errOverLimit
 	}
 	return out, nil
 }
 
-// streamData decodes a stream whose filters are all generic (content streams, forms).
+// inflate decodes zlib data, at most limit bytes of it; over says there was more. A
+// stream cut short gives what it holds (pdfcpu's Flate filter does the same); data that
+// does not decode, or whose checksum is wrong, is undecodable.
+func inflate(data []byte, limit int64) (out []byte, over bool, err error) {
+	zr, err := zlib.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, false, errUndecodable
+	}
+	defer zr.Close()
+	out, err = io.ReadAll(io.LimitReader(zr, limit+1))
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, false, errUndecodable
+	}
+	if int64(len(out)) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+// streamData decodes a stream whose filters are all generic (content streams, forms),
+// refusing with errOverLimit one that decodes to more than limit bytes.
 func (f *pdfFile) streamData(sd *types.StreamDict, limit int64) ([]byte, error) {
 	data, err := f.raw(sd)
 	if err != nil {
@@ -429,7 +490,7 @@ func (f *pdfFile) streamData(sd *types.StreamDict, limit int64) ([]byte, error) 
 		}
 	}
 	if int64(len(data)) > limit {
-		return nil, errUndecodable
+		return nil, errOverLimit
 	}
 	return data, nil
 }
@@ -453,7 +514,7 @@ func (f *pdfFile) pageContent(d types.Dict) ([]byte, error) {
 		if !ok {
 			continue
 		}
-		b, err := f.streamData(&sd, maxContentBytes-int64(len(out)))
+		b, err := f.streamData(&sd, f.lim.MaxDecodedBytes-int64(len(out)))
 		if err != nil {
 			return nil, err
 		}
@@ -468,6 +529,11 @@ func (d *Document) pdfPage(i int) (*Page, error) {
 	f := d.pdf
 	pg := &f.pages[i]
 	scan, err := f.scanPage(pg)
+	if errors.Is(err, errOverLimit) {
+		// A renderer would have to read it all; a content stream this large is not a
+		// scan or a letter, and may be a decompression bomb.
+		return nil, fail(ErrTooLarge, "the content of page %d decodes to more than %d bytes, the limit", i+1, d.lim.MaxDecodedBytes)
+	}
 	if err == nil && !scan.other && f.coverage(pg, scan) >= minCoverage {
 		p, err := f.imagePage(pg, scan, d.lim, i)
 		if err == nil {

@@ -2,6 +2,7 @@ package raster
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/jpeg"
 	"math"
@@ -136,6 +137,23 @@ func (f *pdfFile) decodeImage(sd *types.StreamDict, lim Limits, what string) (*i
 	if len(specs) > 0 {
 		last = specs[len(specs)-1].name
 	}
+	if last != "" && !isGeneric(last) && last != filter.DCT && last != filter.CCITTFax {
+		return nil, "", errUndecodable // JBIG2, JPX, or a filter PDF does not have
+	}
+	mask := f.boolean(d["ImageMask"])
+	var cs *colorSpace
+	bpc := 1
+	if mask {
+		cs = &colorSpace{kind: "gray", n: 1}
+		// Mask samples of 0 paint (black) by default; [1 0] makes 1 paint. As grey: the
+		// same as a one-bit DeviceGray image.
+	} else if last == "" || isGeneric(last) {
+		if cs, err = f.colorSpace(d["ColorSpace"], 0); err != nil {
+			return nil, "", err
+		}
+		bpc = f.integer(d["BitsPerComponent"], 8)
+	}
+	bound := encodedBound(last, w, h, cs, bpc)
 	for k, fs := range specs {
 		if k == len(specs)-1 && !isGeneric(fs.name) {
 			break
@@ -143,12 +161,12 @@ func (f *pdfFile) decodeImage(sd *types.StreamDict, lim Limits, what string) (*i
 		if !isGeneric(fs.name) {
 			return nil, "", errUndecodable
 		}
-		// Samples of the largest kind (16-bit CMYK) bound every stage's output.
-		if data, err = f.decodeGeneric(data, fs, int64(w)*int64(h)*8+int64(h)); err != nil {
+		// Data past what the image needs is left undecoded, as viewers ignore it: a
+		// deflate bomb costs no more than the image's size.
+		if data, err = f.decodeGeneric(data, fs, bound); err != nil && !errors.Is(err, errOverLimit) {
 			return nil, "", err
 		}
 	}
-	mask := f.boolean(d["ImageMask"])
 	decode := f.array(d["Decode"])
 	inverted := false // /Decode [1 0] on a one-component image
 	if len(decode) >= 2 {
@@ -184,8 +202,6 @@ func (f *pdfFile) decodeImage(sd *types.StreamDict, lim Limits, what string) (*i
 			invert(img)
 		}
 		return img, "pdf/ccitt", nil
-	case filter.JBIG2, filter.JPX:
-		return nil, "", errUndecodable
 	}
 
 	source := "pdf/raw"
@@ -193,23 +209,28 @@ func (f *pdfFile) decodeImage(sd *types.StreamDict, lim Limits, what string) (*i
 		source = "pdf/" + map[string]string{filter.Flate: "flate", filter.LZW: "lzw", filter.RunLength: "runlength",
 			filter.ASCII85: "ascii85", filter.ASCIIHex: "asciihex"}[last]
 	}
-	var cs *colorSpace
-	bpc := 1
-	if mask {
-		cs = &colorSpace{kind: "gray", n: 1}
-		// Mask samples of 0 paint (black) by default; [1 0] makes 1 paint. As grey: the
-		// same as a one-bit DeviceGray image.
-	} else {
-		if cs, err = f.colorSpace(d["ColorSpace"], 0); err != nil {
-			return nil, "", err
-		}
-		bpc = f.integer(d["BitsPerComponent"], 8)
-	}
 	img, err := samplesToGray(data, w, h, bpc, cs, f.decodeArray(decode, cs, bpc))
 	if err != nil {
 		return nil, "", err
 	}
 	return img, source, nil
+}
+
+// encodedBound is the most bytes the generic filters of a w x h image may decode to
+// before its last filter: the samples themselves when that filter is generic (or there
+// is none), else as much as CCITT or DCT coding of such an image takes at worst (about
+// four and a half bits a pixel for G3 on noise; JPEG, a few bytes a pixel at most).
+func encodedBound(last string, w, h int, cs *colorSpace, bpc int) int64 {
+	switch last {
+	case filter.CCITTFax:
+		return (int64(w)+7)/8*int64(h)*6 + 64<<10
+	case filter.DCT:
+		return int64(w)*int64(h)*6 + 1<<20
+	}
+	if bpc < 1 || bpc > 16 {
+		bpc = 16 // samplesToGray refuses it anyway
+	}
+	return (int64(w)*int64(cs.n)*int64(bpc) + 7) / 8 * int64(h)
 }
 
 func (f *pdfFile) ccittParams(p *types.Dict, w, h int) ccittParams {

@@ -12,7 +12,7 @@ var (
 	ErrUnsupported = errors.New("raster: the file is neither a PDF nor a TIFF image")
 	ErrDamaged     = errors.New("raster: the file is damaged or cut short and cannot be read")
 	ErrEncrypted   = errors.New("raster: the PDF is encrypted (password-protected) and cannot be read")
-	ErrTooLarge    = errors.New("raster: the file is larger than the configured limits")
+	ErrTooLarge    = errors.New("raster: the file, or a page or image in it, is larger than the configured limits allow")
 	ErrNoPages     = errors.New("raster: the file has no pages")
 )
 
@@ -21,6 +21,11 @@ type Limits struct {
 	MaxFileBytes  int64 // default 512 MiB
 	MaxPages      int   // default 1000
 	MaxPagePixels int64 // width x height of one page image; default 100 million (about 600 dpi on 11x17 in)
+	// MaxDecodedBytes bounds what one page's content streams (forms included) decode to,
+	// and what pdfcpu may decode of one object or cross-reference stream while it opens a
+	// PDF; default 64 MiB. A page over it is ErrTooLarge, never rendered. (Image data is
+	// bounded by the image's own size, within MaxPagePixels, however far it would inflate.)
+	MaxDecodedBytes int64
 }
 
 // Page is one page image as the file holds it, before any correction.

@@ -2,7 +2,7 @@ package raster
 
 import (
 	"bufio"
-
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -48,8 +48,10 @@ func (d *Document) renderPage(i int, pg *pdfPage) (*Page, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), renderTimeout)
 	defer cancel()
 	n := strconv.Itoa(i + 1)
-	cmd := exec.CommandContext(ctx, bin, "-q", "-r", strconv.Itoa(renderDPI), "-gray", "-cropbox", "-f", n, "-l", n, path)
-	cmd.Stderr = io.Discard
+	mem := renderMemory(w, h)
+	cmd := limitedCommand(ctx, mem, bin, "-q", "-r", strconv.Itoa(renderDPI), "-gray", "-cropbox", "-f", n, "-l", n, path)
+	oom := &oomWatch{}
+	cmd.Stderr = oom
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, fmt.Errorf("raster: pdftoppm: %w", err)
@@ -61,6 +63,11 @@ func (d *Document) renderPage(i int, pg *pdfPage) (*Page, error) {
 	img, perr := readPGM(bufio.NewReader(out), (w+8)*(h+8))
 	io.Copy(io.Discard, out)
 	werr := cmd.Wait()
+	if oom.seen {
+		// Poppler goes on without what it could not allocate (a JBIG2 page bitmap, say),
+		// or gives up: either way the page is not all there.
+		return nil, fail(ErrTooLarge, "page %d needs more than %d MiB to render", i+1, mem>>20)
+	}
 	if perr != nil || werr != nil {
 		if ctx.Err() != nil {
 			return nil, fail(ErrDamaged, "page %d could not be rendered in %v", i+1, renderTimeout)
@@ -68,6 +75,44 @@ func (d *Document) renderPage(i int, pg *pdfPage) (*Page, error) {
 		return nil, fail(ErrDamaged, "page %d could not be rendered", i+1)
 	}
 	return &Page{Image: img, XDPI: renderDPI, YDPI: renderDPI, Rotate: pg.rotate, Source: "pdf/rendered"}, nil
+}
+
+// renderMemory is the most heap (RLIMIT_DATA) pdftoppm may take for a page of w x h
+// pixels: its own few tens of megabytes and room for fonts and images, plus the page's
+// bitmap a few times over. Past it poppler's allocations fail instead of taking the
+// machine's memory: a JBIG2 image of a few bytes declaring 100000 x 100000 pixels would
+// otherwise cost 1.25 GB.
+func renderMemory(w, h int64) int64 { return 256<<20 + 4*w*h }
+
+// limitedCommand runs bin with its data segment limited to mem bytes, through the shell's
+// ulimit (Go cannot set a child's limits itself). Should the limit not take (a lower hard
+// limit is in force, which bounds it anyway), bin runs all the same.
+func limitedCommand(ctx context.Context, mem int64, bin string, args ...string) *exec.Cmd {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		return exec.CommandContext(ctx, bin, args...)
+	}
+	script := `ulimit -d "$1" 2>/dev/null; shift; exec "$@"`
+	return exec.CommandContext(ctx, sh, append([]string{"-c", script, "sh", strconv.FormatInt(mem>>10, 10), bin}, args...)...)
+}
+
+// oomWatch takes a child's standard error and notes poppler's "Out of memory" (which it
+// prints even when told to be quiet), keeping nothing else: the messages may quote the
+// file.
+type oomWatch struct {
+	tail []byte // the end of what came so far, for a message split between two writes
+	seen bool
+}
+
+var outOfMemory = []byte("Out of memory")
+
+func (o *oomWatch) Write(p []byte) (int, error) {
+	if !o.seen {
+		buf := append(append([]byte{}, o.tail...), p...)
+		o.seen = bytes.Contains(buf, outOfMemory)
+		o.tail = buf[max(0, len(buf)-len(outOfMemory)):]
+	}
+	return len(p), nil
 }
 
 // toolPath returns a path to the file for command-line tools: the file opened, or a copy

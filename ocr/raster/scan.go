@@ -1,6 +1,8 @@
 package raster
 
 import (
+	"errors"
+
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
@@ -19,10 +21,9 @@ type pageScan struct {
 }
 
 const (
-	maxFormDepth    = 8
-	maxContentBytes = 64 << 20 // decoded content of one page, forms included
-	maxGStateDepth  = 1024
-	maxPlacements   = 10000
+	maxFormDepth   = 8
+	maxGStateDepth = 1024
+	maxPlacements  = 10000
 )
 
 type gstate struct {
@@ -36,6 +37,7 @@ type scanner struct {
 	out   pageScan
 	bytes int64
 	forms map[int]bool // form XObjects being drawn, against loops
+	err   error        // errOverLimit once the content, forms included, decoded to more than the limit
 }
 
 // scanPage reads the page's content streams.
@@ -47,6 +49,9 @@ func (f *pdfFile) scanPage(pg *pdfPage) (*pageScan, error) {
 	}
 	s.bytes = int64(len(content))
 	s.run(content, pg.resources, gstate{ctm: identity}, 0)
+	if s.err != nil {
+		return nil, s.err
+	}
 	return &s.out, nil
 }
 
@@ -68,7 +73,7 @@ func (s *scanner) run(content []byte, res types.Dict, gs gstate, depth int) {
 		}
 		ops = append(ops, t)
 	}
-	for {
+	for s.err == nil {
 		t := l.next()
 		switch t.kind {
 		case tEOF:
@@ -175,7 +180,11 @@ func (s *scanner) do(name string, res types.Dict, gs gstate, depth int) {
 		if fres == nil {
 			fres = res
 		}
-		content, err := s.pdf.streamData(sd, maxContentBytes-s.bytes)
+		content, err := s.pdf.streamData(sd, s.pdf.lim.MaxDecodedBytes-s.bytes)
+		if errors.Is(err, errOverLimit) {
+			s.err = err
+			return
+		}
 		if err != nil {
 			s.paint()
 			return
