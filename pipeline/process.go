@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -40,6 +41,12 @@ type Item struct {
 	// modification time; never the time of processing.
 	ReceivedAt time.Time
 	Fax        json.RawMessage // fax metadata to keep with the input; nil when none
+}
+
+// ItemName is the name an input is known by: its base name, with bytes that are not UTF-8
+// (a scanner on another code page) replaced, since the store keeps text.
+func ItemName(path string) string {
+	return strings.ToValidUTF8(filepath.Base(path), "\uFFFD")
 }
 
 // Archive keeps originals and what was made of them. Paths it returns are relative to the
@@ -74,6 +81,9 @@ type Processor struct {
 	Limits  raster.Limits
 	// Inflight is how many pages of one file are in flight at once (default: 3).
 	Inflight int
+	// FileTimeout bounds the reading of one file, all its pages (0: no bound beyond the
+	// pool's time per page). A file over it is quarantined.
+	FileTimeout time.Duration
 	// Due counts the acknowledgement's due date (default: 5 calendar days).
 	Due DueRule
 	// Read reads a file's pages; nil means OCR on Pool. A tests' hook: an error it returns
@@ -139,7 +149,16 @@ func (p *Processor) Process(ctx context.Context, it Item) (*Outcome, error) {
 	if read == nil {
 		read = p.ReadFile
 	}
-	pages, format, err := read(ctx, it.Path)
+	rctx, cancel := ctx, context.CancelFunc(func() {})
+	if p.FileTimeout > 0 {
+		rctx, cancel = context.WithTimeout(ctx, p.FileTimeout)
+	}
+	pages, format, err := read(rctx, it.Path)
+	overdue := rctx.Err() != nil && ctx.Err() == nil
+	cancel()
+	if overdue {
+		err = &Permanent{Reason: fmt.Sprintf("Reading the file took longer than the limit of %v.", p.FileTimeout)}
+	}
 	if err != nil {
 		var perm *Permanent
 		if ctx.Err() != nil || IsDiskFull(err) || !errors.As(err, &perm) {
@@ -407,7 +426,15 @@ func reasonFor(err error) string {
 	for _, e := range []error{raster.ErrEmpty, raster.ErrUnsupported, raster.ErrDamaged, raster.ErrEncrypted,
 		raster.ErrTooLarge, raster.ErrNoPages} {
 		if errors.Is(err, e) {
-			return sentence(strings.TrimPrefix(e.Error(), "raster: "))
+			msg := sentence(strings.TrimPrefix(e.Error(), "raster: "))
+			// Which limit, or what kind of file: raster's details name page numbers,
+			// sizes and limits, never anything read from the file.
+			if e == raster.ErrTooLarge || e == raster.ErrUnsupported {
+				if d, ok := strings.CutPrefix(err.Error(), e.Error()+": "); ok && d != "" {
+					msg = strings.TrimSuffix(msg, ".") + " (" + d + ")."
+				}
+			}
+			return msg
 		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {

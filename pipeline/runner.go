@@ -30,8 +30,17 @@ type Runner struct {
 	MinBackoff, MaxBackoff time.Duration
 	// Outcome, when set, is called after each committed outcome (from several goroutines).
 	Outcome func(Item, *Outcome)
+	// Refused, when set, tells the errors of a store that refuses what it was given (a
+	// value it cannot hold, a constraint broken): an input that fails so refusedAfter times
+	// in a row goes to quarantine instead of blocking its worker for ever. Every other
+	// failure (the store away, the disk full) is retried until it passes.
+	Refused func(error) bool
 	Log     *slog.Logger
 }
+
+// refusedAfter is how many times in a row the store may refuse an input before it is
+// quarantined.
+const refusedAfter = 3
 
 // Run processes jobs until the channel is closed and every job is finished, or ctx ends
 // (jobs in flight are then abandoned uncommitted: they stay in the spool and resume).
@@ -74,8 +83,12 @@ func (r *Runner) one(ctx context.Context, j Job) {
 	for attempt := 1; ; attempt++ {
 		o, err := r.safely(ctx, j.Item)
 		var perm *Permanent
-		if errors.As(err, &perm) {
+		switch {
+		case errors.As(err, &perm):
 			o, err = r.Processor.Quarantine(ctx, j.Item, perm.Reason)
+		case err != nil && ctx.Err() == nil && attempt >= refusedAfter && r.Refused != nil && r.Refused(err):
+			log.Error("the store refuses the input; it goes to quarantine", "attempts", attempt, "error", err)
+			o, err = r.Processor.Quarantine(ctx, j.Item, "The file could not be recorded because of an internal error; it has been kept for the operators.")
 		}
 		if err == nil {
 			if j.Done != nil {

@@ -159,7 +159,7 @@ func itemFor(f watch.File) (Item, string, error) {
 	if err != nil {
 		return Item{}, "", err
 	}
-	it := Item{Name: filepath.Base(f.Path), Channel: m.Channel, Station: m.Station, ReceivedAt: m.ReceivedAt}
+	it := Item{Name: ItemName(f.Path), Channel: m.Channel, Station: m.Station, ReceivedAt: m.ReceivedAt}
 	if m.Fax != nil {
 		it.Fax, _ = json.Marshal(m.Fax)
 	}

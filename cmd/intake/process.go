@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"intake/ocr"
+	"intake/ocr/raster"
 	"intake/pipeline"
 	"intake/pipeline/source"
 	"intake/sinks/archive"
@@ -31,6 +32,9 @@ type common struct {
 	lang     string
 	logLevel string
 	due      pipeline.DueRule
+
+	limits                   raster.Limits // sizes in MiB as given
+	pageTimeout, fileTimeout time.Duration
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -41,6 +45,13 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.IntVar(&c.due.Days, "ack-days", 5, "days after receipt by which a new case's acknowledgement is due")
 	fs.BoolVar(&c.due.BusinessDays, "ack-business-days", false, "count --ack-days as business days (no weekends or California state holidays)")
+	// Limits on what one input may cost: over them, it goes to quarantine saying which.
+	fs.Int64Var(&c.limits.MaxFileBytes, "max-file-mb", raster.DefaultMaxFileBytes>>20, "largest input file, in MiB")
+	fs.IntVar(&c.limits.MaxPages, "max-pages", raster.DefaultMaxPages, "most pages in one input")
+	fs.Int64Var(&c.limits.MaxPagePixels, "max-page-pixels", raster.DefaultMaxPagePixels, "most pixels (width x height) of one page image")
+	fs.Int64Var(&c.limits.MaxDecodedBytes, "max-decoded-mb", raster.DefaultMaxDecoded>>20, "most a PDF page's content, or one of its object streams, may decompress to, in MiB")
+	fs.DurationVar(&c.pageTimeout, "page-timeout", 60*time.Second, "longest time to read one page")
+	fs.DurationVar(&c.fileTimeout, "file-timeout", 30*time.Minute, "longest time to read one input, all its pages")
 }
 
 func envOr(key, def string) string {
@@ -76,12 +87,16 @@ func (c *common) openPipeline(ctx context.Context, log *slog.Logger) (*store.Sto
 		st.Close()
 		return nil, nil, nil, err
 	}
-	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: c.workers, Languages: strings.Split(c.lang, "+"), KeepImage: true})
+	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: c.workers, Languages: strings.Split(c.lang, "+"), KeepImage: true, PageTimeout: c.pageTimeout})
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, err
 	}
-	proc := &pipeline.Processor{Pool: pool, Store: st, Archive: arc, Actor: actor(), Log: log, Inflight: pool.Workers() + 1, Due: c.due}
+	lim := c.limits
+	lim.MaxFileBytes <<= 20
+	lim.MaxDecodedBytes <<= 20
+	proc := &pipeline.Processor{Pool: pool, Store: st, Archive: arc, Actor: actor(), Log: log, Inflight: pool.Workers() + 1, Due: c.due,
+		Limits: lim, FileTimeout: c.fileTimeout}
 	return st, proc, func() { pool.Close(); st.Close() }, nil
 }
 
@@ -286,7 +301,7 @@ func describe(path, channel string, received time.Time) (pipeline.Item, error) {
 	if err != nil {
 		return pipeline.Item{}, err
 	}
-	it := pipeline.Item{Path: path, Name: filepath.Base(path), Channel: m.Channel, Station: m.Station, ReceivedAt: m.ReceivedAt}
+	it := pipeline.Item{Path: path, Name: pipeline.ItemName(path), Channel: m.Channel, Station: m.Station, ReceivedAt: m.ReceivedAt}
 	if !received.IsZero() {
 		it.ReceivedAt = received
 	}

@@ -17,6 +17,7 @@ import (
 
 	"intake/pipeline"
 	"intake/pipeline/watch"
+	"intake/sinks/store"
 )
 
 // inboxFlags collects --inbox DIR[,channel=mail|fax][,station=NAME].
@@ -66,6 +67,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	rescan := fl.Duration("rescan", watch.DefaultRescan, "a full rescan of every inbox at this interval, in any mode")
 	instance := fl.String("instance", "", "this instance's name, for its spool inside each inbox (default: the host name); instances sharing an inbox need different names")
 	files := fl.Int("files", 2, "files processed at once")
+	giveUp := fl.Duration("give-up", 2*time.Minute, "a file that still does not look complete (a PDF without its end) after this long is taken anyway, and quarantined if it is damaged")
 	grace := fl.Duration("grace", 30*time.Second, "on SIGTERM, how long to wait for the workers to stop")
 	ackSchedule := fl.String("ack-schedule", "0 2 * * *", "when to make the acknowledgement letters (cron, Help Center time); \"off\" for never")
 	fl.String("http", "", "address for health and metrics (not built yet)")
@@ -98,8 +100,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		Inboxes:  inboxes,
 		Instance: *instance,
 		Watch:    watch.Options{Settle: *settle, Poll: *poll, Rescan: *rescan},
-		Runner:   &pipeline.Runner{Processor: proc, Workers: *files, Log: log},
+		Runner:   &pipeline.Runner{Processor: proc, Workers: *files, Refused: store.Refused, Log: log},
 		Log:      log,
+
+		GiveUpWaiting: *giveUp,
 	}
 	if *ackSchedule != "off" {
 		job := newAckJob(st, c.data, log)

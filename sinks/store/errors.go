@@ -33,8 +33,9 @@ var (
 
 // Transient reports whether err is worth retrying as it is: the database could not be
 // reached or dropped the connection, is shutting down or starting up, has too many
-// connections, is locked by another process (SQLite's "database is locked"), or chose this
-// transaction as the victim of a serialization failure or a deadlock. Everything else,
+// connections, is locked by another process (SQLite's "database is locked"), has its disk
+// full (space may be freed), or chose this transaction as the victim of a serialization
+// failure or a deadlock. Everything else,
 // including ErrExists, a cancelled context and errors in the SQL, is permanent.
 func Transient(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -44,14 +45,14 @@ func Transient(err error) bool {
 		switch e.Code {
 		case pqerror.TRSerializationFailure, pqerror.TRDeadlockDetected,
 			pqerror.AdminShutdown, pqerror.CrashShutdown, pqerror.CannotConnectNow,
-			pqerror.TooManyConnections, pqerror.LockNotAvailable:
+			pqerror.TooManyConnections, pqerror.LockNotAvailable, pqerror.DiskFull:
 			return true
 		}
 		return e.Code.Class() == pqerror.ClassConnectionException
 	}
 	if e, ok := errors.AsType[*sqlite.Error](err); ok {
 		switch e.Code() & 0xff {
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL:
 			return true
 		}
 		return false
@@ -65,6 +66,26 @@ func Transient(err error) bool {
 		return true
 	}
 	return strings.Contains(err.Error(), "database is locked")
+}
+
+// Refused reports whether err is the database refusing what it was given: a value it
+// cannot hold (text that is not UTF-8, a number out of range) or a broken constraint.
+// Trying again with the same input fails the same way.
+func Refused(err error) bool {
+	if e, ok := errors.AsType[*pq.Error](err); ok {
+		switch e.Code.Class() {
+		case "22", "23": // data exception, integrity constraint violation
+			return true
+		}
+		return false
+	}
+	if e, ok := errors.AsType[*sqlite.Error](err); ok {
+		switch e.Code() & 0xff {
+		case sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH, sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_RANGE:
+			return true
+		}
+	}
+	return false
 }
 
 // maskDSN is dsn as it may be shown to a person: the password, in the user part or the

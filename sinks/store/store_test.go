@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,6 +197,7 @@ func TestTransient(t *testing.T) {
 		{"starting up", &pq.Error{Code: "57P03"}, true},
 		{"too many connections", &pq.Error{Code: "53300"}, true},
 		{"connection failure", &pq.Error{Code: "08006"}, true},
+		{"disk full", &pq.Error{Code: "53100"}, true},
 		{"wrapped", errors.Join(errors.New("store: commit"), &pq.Error{Code: "40001"}), true},
 		{"syntax error", &pq.Error{Code: "42601"}, false},
 		{"unique violation", &pq.Error{Code: "23505"}, false},
@@ -209,6 +211,26 @@ func TestTransient(t *testing.T) {
 				t.Errorf("Transient(%v) = %v, want %v", tt.err, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRefused tells the database refusing a value (which no retry cures) from the rest.
+func TestRefused(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"not UTF-8", &pq.Error{Code: "22021"}, true},
+		{"unique violation", fmt.Errorf("store: add input: %w", &pq.Error{Code: "23505"}), true},
+		{"connection failure", &pq.Error{Code: "08006"}, false},
+		{"disk full", &pq.Error{Code: "53100"}, false},
+		{"other", errors.New("something else"), false},
+		{"nil", nil, false},
+	} {
+		if got := store.Refused(tt.err); got != tt.want {
+			t.Errorf("Refused(%s) = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
 
