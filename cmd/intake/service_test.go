@@ -210,101 +210,188 @@ func writeSlowly(path string, data []byte, chunk int, every time.Duration) error
 	return f.Close()
 }
 
-// killBatch is the batch of TestServiceSurvivesKill: small faxes, one follow-up, one damaged.
-var killBatch = []string{faxForm, faxReturn, faxLetter, damagedFax}
+// killBatch is the batch of TestServiceSurvivesKill: every sample input (forms, letters,
+// return sheets, an exact re-send, scans and faxes) and two damaged files, 13 in all.
+var killBatch = func() []string {
+	b, err := os.ReadFile(filepath.Join(sampleDir, "sequence.txt"))
+	if err != nil {
+		panic(err)
+	}
+	return append(strings.Fields(string(b)), damaged, damagedFax)
+}()
 
-// fillKillInbox puts the batch into an inbox before the service starts.
-func fillKillInbox(t *testing.T, inbox string) {
+// fillKillInbox puts the batch into the inboxes before the service starts: faxes into the
+// fax inbox, scans into the mail inbox.
+func fillKillInbox(t *testing.T, mail, fax string) {
 	t.Helper()
-	mkdirs(t, inbox)
+	mkdirs(t, mail, fax)
 	for _, n := range killBatch {
-		if n == damagedFax {
-			putFile(t, inbox, n, damagedTIFF(t))
-			continue
+		inbox := mail
+		if strings.HasSuffix(n, ".tif") || strings.HasPrefix(n, "fax") {
+			inbox = fax
 		}
-		deliver(t, inbox, n)
+		switch n {
+		case damaged, damagedFax:
+			putFile(t, inbox, n, content(t, n))
+		default:
+			deliver(t, inbox, n)
+		}
 	}
 }
 
 // killArgs runs one file at a time, so that the order of commits, and so the case numbers,
 // do not depend on which of two files finishes first: the runs can be compared exactly.
-func killArgs(inbox, data string) []string {
-	return []string{"--inbox", inbox + ",channel=fax", "--data", data, "--settle", "300ms", "--workers", "2",
-		"--files", "1", "--instance", "k"}
+func killArgs(mail, fax, data string, workers int) []string {
+	return []string{"--inbox", mail + ",channel=mail", "--inbox", fax + ",channel=fax", "--data", data,
+		"--settle", "300ms", "--workers", strconv.Itoa(workers), "--files", "1", "--instance", "k"}
+}
+
+// killMoment waits for the moment to kill run i of the service, and says what it was.
+// The moments take turns: during start-up or the first file's reading; a while after a
+// file was claimed (in the middle of reading, classifying, archiving); and just after a
+// commit, while the original is being filed and the claim cleared.
+func killMoment(t *testing.T, rng *rand.Rand, svc *service, i int) string {
+	t.Helper()
+	jitter := func(lo, hi time.Duration) time.Duration { return lo + time.Duration(rng.Int64N(int64(hi-lo))) }
+	sleep := func(d time.Duration) bool {
+		select {
+		case <-svc.done:
+			return false
+		case <-time.After(d):
+			return true
+		}
+	}
+	waitFor := func(msgs ...string) bool {
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			for _, m := range msgs {
+				if svc.logged(m) > 0 {
+					return true
+				}
+			}
+			if !sleep(20 * time.Millisecond) {
+				return false
+			}
+		}
+		return false
+	}
+	// Each moment after a commit takes a file out of the batch for good: they are the
+	// fewest, so that work is left for all the kills.
+	switch i % 8 {
+	case 1, 3, 5:
+		if !waitFor("claimed", "resuming a claimed file") {
+			return "no file to claim"
+		}
+		d := jitter(0, 4*time.Second)
+		sleep(d)
+		return fmt.Sprintf("%v after a claim", d.Round(time.Millisecond))
+	case 7:
+		if !waitFor("input processed", "input is a duplicate", "input quarantined") {
+			return "no commit within 30 s"
+		}
+		d := jitter(0, 300*time.Millisecond)
+		sleep(d)
+		return fmt.Sprintf("%v after a commit", d.Round(time.Millisecond))
+	default:
+		d := jitter(200*time.Millisecond, 2500*time.Millisecond)
+		sleep(d)
+		return fmt.Sprintf("%v after start", d.Round(time.Millisecond))
+	}
 }
 
 // TestServiceSurvivesKill kills `intake run` with SIGKILL at random moments while it works
-// through a batch, restarts it each time, and compares the end with an uninterrupted run of
-// the same files: the same cases with the same numbers and documents, every input recorded
-// once with the same status, the same originals archived, the same quarantine, and nothing
-// left in the inbox or the spool. INTAKE_KILL_SEED replays a run's delays.
+// through a batch, 50 times (INTAKE_KILLS), restarting it each time, and compares the end
+// with an uninterrupted run of the same files: the same cases with the same numbers and
+// documents, every input recorded once with the same status, the same originals archived,
+// the same quarantine, and nothing left in the inbox or the spool. INTAKE_KILL_SEED
+// replays a run's moments.
 func TestServiceSurvivesKill(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs intake with Tesseract on 13 pages, twice or more")
+		t.Skip("runs intake with Tesseract on 55 pages, twice or more")
 	}
 	t.Parallel() // beside TestServiceStoreUnreachable, which mostly waits
-	// This seed's delays (14.9 s, 9.4 s, 6.9 s, 2.2 s) kill the service in the middle of a
-	// file, right after commits and at start-up.
-	seed := uint64(2)
-	if s := os.Getenv("INTAKE_KILL_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("INTAKE_KILL_SEED=%q is not a number", s)
+	seed, kills := uint64(2), 50
+	for _, v := range []struct {
+		env string
+		to  any
+	}{{"INTAKE_KILL_SEED", &seed}, {"INTAKE_KILLS", &kills}} {
+		s := os.Getenv(v.env)
+		if s == "" {
+			continue
 		}
-		seed = v
+		n, err := strconv.ParseUint(s, 10, 32)
+		if err != nil {
+			t.Fatalf("%s=%q is not a number", v.env, s)
+		}
+		switch to := v.to.(type) {
+		case *uint64:
+			*to = n
+		case *int:
+			*to = int(n)
+		}
 	}
-	t.Logf("kill delays from seed %d (replay with INTAKE_KILL_SEED=%d)", seed, seed)
+	t.Logf("%d kills, moments from seed %d (replay with INTAKE_KILL_SEED=%d)", kills, seed, seed)
 	rng := rand.New(rand.NewPCG(seed, seed))
 	root := t.TempDir()
 
 	// The uninterrupted run.
-	baseInbox, baseData := filepath.Join(root, "base-inbox"), filepath.Join(root, "base-data")
-	fillKillInbox(t, baseInbox)
+	baseMail, baseFax, baseData := filepath.Join(root, "base-mail"), filepath.Join(root, "base-fax"), filepath.Join(root, "base-data")
+	fillKillInbox(t, baseMail, baseFax)
 	start := time.Now()
-	base := startService(t, "intake (uninterrupted)", killArgs(baseInbox, baseData)...)
+	base := startService(t, "intake (uninterrupted)", killArgs(baseMail, baseFax, baseData, 2)...)
 	base.waitLogged(t, "watching", time.Minute)
 	baseStore := openStore(t, "", baseData)
-	waitCommitted(t, baseStore, []string{baseInbox}, killBatch, base)
+	waitCommitted(t, baseStore, []string{baseMail, baseFax}, killBatch, base)
 	if code, _ := base.stop(t, syscall.SIGTERM, 10*time.Second); code != 0 {
 		t.Errorf("the uninterrupted run exited with status %d on SIGTERM, want 0", code)
 	}
 	want := snapshot(t, baseStore, baseData)
 	t.Logf("uninterrupted run: %v", time.Since(start).Round(time.Second))
 
-	// The same batch, killed 3 or 4 times.
-	inbox, data := filepath.Join(root, "inbox"), filepath.Join(root, "data")
-	fillKillInbox(t, inbox)
+	// The same batch, killed again and again. One engine: the work goes slower, so that
+	// there is work left to be killed in the middle of.
+	mail, fax, data := filepath.Join(root, "mail"), filepath.Join(root, "fax"), filepath.Join(root, "data")
+	inboxes := []string{mail, fax}
+	fillKillInbox(t, mail, fax)
 	st := openStore(t, "", data)
-	kills := 3 + rng.IntN(2)
+	start = time.Now()
+	done := 0
 	for i := range kills {
-		delay := 500*time.Millisecond + time.Duration(rng.Int64N(int64(14500*time.Millisecond)))
-		svc := startService(t, "intake (run "+strconv.Itoa(i+1)+")", killArgs(inbox, data)...)
-		select {
-		case <-svc.done:
+		svc := startService(t, "intake (run "+strconv.Itoa(i+1)+")", killArgs(mail, fax, data, 1)...)
+		moment := killMoment(t, rng, svc, i)
+		if svc.exited() {
 			t.Fatalf("run %d exited by itself (status %d)", i+1, svc.cmd.ProcessState.ExitCode())
-		case <-time.After(delay):
 		}
 		if code, _ := svc.stop(t, syscall.SIGKILL, 10*time.Second); code != -1 {
 			t.Errorf("run %d: status %d after SIGKILL", i+1, code)
 		}
-		if lost := lostFiles(t, st, []string{inbox}, killBatch); len(lost) > 0 {
-			t.Fatalf("after run %d was killed, %v are neither committed nor in the inbox or the spool", i+1, lost)
+		if lost := lostFiles(t, st, inboxes, killBatch); len(lost) > 0 {
+			t.Fatalf("after run %d was killed (%s), %v are neither committed nor in an inbox or a spool", i+1, moment, lost)
 		}
 		by, _ := inputsByName(t.Context(), st)
-		claims, _ := filepath.Glob(filepath.Join(inbox, pipeline.SpoolDirName, "k", "*.item.json"))
-		t.Logf("run %d killed after %v: %d inputs committed, %d claims in the spool", i+1, delay.Round(time.Millisecond), len(by), len(claims))
+		t.Logf("run %d killed %s: %d inputs committed", i+1, moment, len(by))
+		done = i + 1
+		if len(by) == len(killBatch) {
+			break
+		}
 	}
-	last := startService(t, "intake (last run)", killArgs(inbox, data)...)
+	t.Logf("%d runs killed in %v", done, time.Since(start).Round(time.Second))
+	if done < kills {
+		t.Errorf("the batch was all committed after %d kills of %d: the later moments found no work to kill in the middle of", done, kills)
+	}
+	last := startService(t, "intake (last run)", killArgs(mail, fax, data, 2)...)
 	last.waitLogged(t, "watching", time.Minute) // so that SIGTERM finds it listening
-	waitCommitted(t, st, []string{inbox}, killBatch, last)
+	waitCommitted(t, st, inboxes, killBatch, last)
 	if code, _ := last.stop(t, syscall.SIGTERM, 10*time.Second); code != 0 {
 		t.Errorf("the last run exited with status %d on SIGTERM, want 0", code)
 	}
 
 	compareStates(t, "killed and restarted", snapshot(t, st, data), want)
-	left, spooled := inboxContents(t, inbox)
-	if len(left) > 0 || len(spooled) > 0 {
-		t.Errorf("left behind: in the inbox %v, in the spool %v", left, spooled)
+	for _, inbox := range inboxes {
+		left, spooled := inboxContents(t, inbox)
+		if len(left) > 0 || len(spooled) > 0 {
+			t.Errorf("left behind: in %s %v, in its spool %v", filepath.Base(inbox), left, spooled)
+		}
 	}
 	// The uninterrupted run itself must be right, or the comparison proves little.
 	if c, ok := want.Cases["HC26-000001-3"]; !ok || !slices.Contains(c.Docs, faxReturn+": return_sheet") {

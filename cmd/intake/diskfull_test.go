@@ -1,0 +1,129 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"intake/pipeline/record"
+)
+
+// TestServiceDiskFull runs `intake run` with its data folder (embedded store, archive,
+// quarantine) on a small file system that then fills up while faxes arrive: the files wait
+// in the inbox or the spool, nothing is quarantined, the log says the disk is full; once
+// space is freed, each file is committed once and nothing is left behind.
+func TestServiceDiskFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits 20 s on a full disk and runs intake with Tesseract")
+	}
+	t.Parallel() // it mostly waits
+	root := t.TempDir()
+	inbox, data := filepath.Join(root, "fax"), filepath.Join(root, "data")
+	mkdirs(t, inbox, data)
+	// A file system of its own, so that filling it fills nothing else. Mounting needs root
+	// (CI and the README's commands run as root).
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=24m,mode=0750", "tmpfs", data).CombinedOutput(); err != nil {
+		t.Fatalf("cannot mount a small file system for the data folder (the test needs root): %v: %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", data).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", data, err, out)
+		}
+	})
+
+	svc := startService(t, "intake", "--data", data, "--inbox", inbox+",channel=fax",
+		"--settle", "300ms", "--workers", "2", "--instance", "df")
+	svc.waitLogged(t, "watching", time.Minute)
+	st := openStore(t, "", data)
+
+	filler := filepath.Join(data, "filler")
+	fill(t, filler)
+	files := []string{faxLetter, faxReturn}
+	for _, n := range files {
+		deliver(t, inbox, n)
+	}
+	full := time.Now().Add(20 * time.Second)
+	for time.Now().Before(full) {
+		if svc.exited() {
+			t.Fatalf("intake run exited (status %d) while the disk was full", svc.cmd.ProcessState.ExitCode())
+		}
+		if missing := missingFiles(t, []string{inbox}, files); len(missing) > 0 {
+			time.Sleep(200 * time.Millisecond)
+			if missing := missingFiles(t, []string{inbox}, files); len(missing) > 0 {
+				t.Fatalf("%v neither in the inbox nor in the spool while the disk is full", missing)
+			}
+		}
+		if q, _ := filepath.Glob(filepath.Join(data, "quarantine", "*", "*")); len(q) > 0 {
+			t.Fatalf("quarantined while the disk was full: %v", q)
+		}
+		time.Sleep(time.Second)
+	}
+	said := false
+	for _, l := range svc.logLines() {
+		if e, _ := l["error"].(string); l["msg"] == "waiting to retry" && strings.Contains(e, "no space left") {
+			said = true
+		}
+	}
+	if !said {
+		t.Errorf("after 20 s with the disk full, the log never says it is waiting for space:\n%s", lastLines(svc.stderr.String(), 10))
+	}
+
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	freed := time.Now()
+	waitCommitted(t, st, []string{inbox}, files, svc)
+	t.Logf("committed %v after space was freed", time.Since(freed).Round(time.Second))
+	if code, _ := svc.stop(t, syscall.SIGTERM, 10*time.Second); code != 0 {
+		t.Errorf("intake run exited with status %d on SIGTERM, want 0", code)
+	}
+	byName, err := inputsByName(t.Context(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range files {
+		if len(byName[n]) != 1 || byName[n][0].Status != record.Processed {
+			t.Errorf("%s recorded %d times, want once, processed", n, len(byName[n]))
+		}
+	}
+	archived, _ := filepath.Glob(filepath.Join(data, "archive", "*", "*", "*", "*.tif"))
+	if len(archived) != len(files) {
+		t.Errorf("%d originals archived, want %d: %v", len(archived), len(files), archived)
+	}
+	if left, spooled := inboxContents(t, inbox); len(left) > 0 || len(spooled) > 0 {
+		t.Errorf("left behind: in the inbox %v, in the spool %v", left, spooled)
+	}
+	assertNoHealthInfo(t, svc.stderr.String(), files...)
+}
+
+// fill writes path until its file system has no space left.
+func fill(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, 64<<10)
+	for {
+		if _, err := f.Write(buf); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	// The last bytes: what a block did not hold.
+	for _, n := range []int{4096, 512, 1} {
+		for {
+			if _, err := f.Write(buf[:n]); err != nil {
+				break
+			}
+		}
+	}
+}
