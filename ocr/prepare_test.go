@@ -54,6 +54,32 @@ func TestPrepareResolution(t *testing.T) {
 	}
 }
 
+// TestPrepareDownscalesFineScans: a page scanned finer than 400 dpi is read at 300 (a
+// 600 dpi tabloid page would cost a gigabyte in Tesseract); 400 dpi is left as it is.
+func TestPrepareDownscalesFineScans(t *testing.T) {
+	for _, tc := range []struct {
+		dpi        float64
+		w, h       int
+		wantDPI    float64
+		wantW      int
+		downscaled bool
+	}{
+		{600, 5100, 6600, 300, 2550, true},
+		{1200, 2400, 2400, 300, 600, true},
+		{400, 3400, 4400, 400, 3400, false},
+	} {
+		pg := &raster.Page{Image: blankImage(tc.w, tc.h), XDPI: tc.dpi, YDPI: tc.dpi}
+		p, err := ocr.Prepare(pg, ocr.PrepareOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.DPI != tc.wantDPI || p.Info.Downscaled != tc.downscaled || math.Abs(float64(p.Image.Rect.Dx()-tc.wantW)) > 1 {
+			t.Errorf("%v dpi %dx%d: prepared at %v dpi, %v, downscaled %v; want %v dpi, %d wide, %v",
+				tc.dpi, tc.w, tc.h, p.DPI, p.Image.Rect.Size(), p.Info.Downscaled, tc.wantDPI, tc.wantW, tc.downscaled)
+		}
+	}
+}
+
 func TestPrepareRejectsNoImage(t *testing.T) {
 	for _, pg := range []*raster.Page{nil, {}, {Image: blankImage(0, 0)}} {
 		if _, err := ocr.Prepare(pg, ocr.PrepareOptions{}); !errors.Is(err, ocr.ErrUnreadable) {
