@@ -465,7 +465,7 @@ func extOf(f raster.Format) string {
 }
 
 func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return "", err
 	}
@@ -475,6 +475,31 @@ func hashFile(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// errNotRegular is a path that is no longer a regular file: something (a FIFO, a link)
+// was put in its place after the watcher looked.
+var errNotRegular = &Permanent{Reason: "The file was replaced by something that is not a regular file (a pipe or a link) and was not read."}
+
+// openRegular opens path for reading without following a link in its last element and
+// without waiting (a FIFO would otherwise block until a writer comes), and refuses anything
+// but a regular file.
+func openRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		if errors.Is(err, syscall.ELOOP) {
+			return nil, errNotRegular
+		}
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		return nil, errNotRegular
+	}
+	return f, nil
 }
 
 // detail makes an event's detail object from key, value pairs.

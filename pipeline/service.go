@@ -199,7 +199,7 @@ func (s *Service) readiness() func(string) bool {
 }
 
 func looksComplete(path string) bool {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return false
 	}

@@ -15,10 +15,12 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -80,7 +82,8 @@ func (a *Archive) Quarantine(src, name, claimID, reason string, received time.Ti
 	if _, err := os.Stat(dst); err == nil {
 		return rel, nil
 	}
-	if err := a.copyOnce(src, dst); err != nil {
+	// A pipe or a link put in the file's place has nothing to keep: the reason says so.
+	if err := a.copyOnce(src, dst); err != nil && !errors.Is(err, ErrNotRegular) {
 		return rel, err
 	}
 	return rel, nil
@@ -112,14 +115,27 @@ func (a *Archive) LinkCase(originalRel, caseNumber string, received time.Time) e
 }
 
 // copyOnce copies src to dst through a synced temporary file; dst is never replaced.
+// Only a regular file is copied: src is opened without following a link and without
+// waiting for a FIFO's writer; anything else is ErrNotRegular.
 func (a *Archive) copyOnce(src, dst string) error {
-	in, err := os.Open(src)
+	in, err := os.OpenFile(src, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
 	if err != nil {
+		if errors.Is(err, syscall.ELOOP) {
+			return ErrNotRegular
+		}
 		return err
 	}
 	defer in.Close()
+	if st, err := in.Stat(); err != nil {
+		return err
+	} else if !st.Mode().IsRegular() {
+		return ErrNotRegular
+	}
 	return durable.WriteOnce(dst, in, 0o640)
 }
+
+// ErrNotRegular is a path that holds something other than a regular file (a pipe, a link).
+var ErrNotRegular = errors.New("archive: not a regular file")
 
 func writeFile(path string, data []byte) error { return durable.WriteFile(path, data, 0o640) }
 
