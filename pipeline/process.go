@@ -84,6 +84,12 @@ type Processor struct {
 	// FileTimeout bounds the reading of one file, all its pages (0: no bound beyond the
 	// pool's time per page). A file over it is quarantined.
 	FileTimeout time.Duration
+	// PageRead, when set, is called as each page of a file has been read (or failed), for
+	// a progress display.
+	PageRead func()
+	// Stage, when set, is told how long each stage of a processed input took: "hash",
+	// "read" (OCR and inspection), "analyse", "archive", "commit".
+	Stage func(name string, d time.Duration)
 	// Due counts the acknowledgement's due date (default: 5 calendar days).
 	Due DueRule
 	// Read reads a file's pages; nil means OCR on Pool. A tests' hook: an error it returns
@@ -112,7 +118,11 @@ var errAlreadyDone = errors.New("pipeline: claim already committed")
 // as an error.
 func (p *Processor) Process(ctx context.Context, it Item) (*Outcome, error) {
 	log := p.logger().With("claim", it.ClaimID)
+	mark := time.Now()
+	var stages [5]time.Duration // hash, read, analyse, archive, commit
+	lap := func(k int) { now := time.Now(); stages[k], mark = now.Sub(mark), now }
 	sha, err := hashFile(it.Path)
+	lap(0)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return nil, &Permanent{Reason: "the file disappeared before it could be read"}
@@ -156,6 +166,7 @@ func (p *Processor) Process(ctx context.Context, it Item) (*Outcome, error) {
 	pages, format, err := read(rctx, it.Path)
 	overdue := rctx.Err() != nil && ctx.Err() == nil
 	cancel()
+	lap(1)
 	if overdue {
 		err = &Permanent{Reason: fmt.Sprintf("Reading the file took longer than the limit of %v.", p.FileTimeout)}
 	}
@@ -180,6 +191,7 @@ func (p *Processor) Process(ctx context.Context, it Item) (*Outcome, error) {
 	for _, d := range result.Documents {
 		rec.Documents = append(rec.Documents, documentOut(d))
 	}
+	lap(2)
 
 	rel, err := p.Archive.Keep(it.Path, sha, extOf(format), it.ReceivedAt)
 	if err != nil {
@@ -188,6 +200,7 @@ func (p *Processor) Process(ctx context.Context, it Item) (*Outcome, error) {
 	if err := p.Archive.Put(rel, ".ocr.txt", []byte(text.String())); err != nil {
 		return nil, fmt.Errorf("archiving the OCR text: %w", err)
 	}
+	lap(3)
 
 	in := &record.Input{ClaimID: it.ClaimID, SHA256: sha, Name: it.Name, Channel: it.Channel, Station: it.Station,
 		ReceivedAt: it.ReceivedAt, Pages: len(pages), Fax: it.Fax, Status: record.Processed, Archive: rel}
@@ -246,7 +259,14 @@ func (p *Processor) Process(ctx context.Context, it Item) (*Outcome, error) {
 			}
 		}
 	}
-	log.Info("input processed", "input_id", in.ID, "pages", len(pages), "documents", len(rec.Documents), "cases", caseSummary(rec.Cases))
+	lap(4)
+	if p.Stage != nil {
+		for k, name := range []string{"hash", "read", "analyse", "archive", "commit"} {
+			p.Stage(name, stages[k])
+		}
+	}
+	log.Info("input processed", "input_id", in.ID, "pages", len(pages), "documents", len(rec.Documents), "cases", caseSummary(rec.Cases),
+		"read_ms", stages[1].Milliseconds(), "total_ms", (stages[0]+stages[1]+stages[2]+stages[3]+stages[4]).Milliseconds())
 	return &Outcome{Record: rec}, nil
 }
 
@@ -266,6 +286,9 @@ func (p *Processor) ReadFile(ctx context.Context, path string) ([]classify.Page,
 	failed := 0
 	var firstPageErr error
 	err = ReadPages(ctx, p.Pool, doc, p.inflight(), func(r PageRead) {
+		if p.PageRead != nil {
+			p.PageRead()
+		}
 		if r.Err != nil {
 			failed++
 			if firstPageErr == nil {

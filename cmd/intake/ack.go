@@ -27,11 +27,18 @@ func cmdAck(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("intake ack", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var c common
-	c.register(fl)
+	if err := c.register(fl, args); err != nil {
+		fmt.Fprintf(stderr, "intake ack: %v\n", err)
+		return 2
+	}
 	atFlag := fl.String("at", "", "run as if it were this time (RFC 3339, or YYYY-MM-DD for 02:00 that day in California); default now")
 	dry := fl.Bool("dry-run", false, "report what would be made; write nothing")
 	asJSON := fl.Bool("json", false, "print the report as one JSON object")
 	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if err := c.ready(false); err != nil {
+		fmt.Fprintf(stderr, "intake ack: %v\n", err)
 		return 2
 	}
 	at := time.Now()
@@ -51,7 +58,7 @@ func cmdAck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer st.Close()
-	rep, err := newAckJob(st, c.data, c.logger(stderr)).Run(ctx, at, *dry)
+	rep, err := newAckJob(st, c.cfg.Data, c.logger(stderr)).Run(ctx, at, *dry)
 	if err != nil {
 		fmt.Fprintf(stderr, "intake ack: %v\n", err) // ack.ErrBusy says another instance is at it
 		return 1
@@ -61,7 +68,7 @@ func cmdAck(args []string, stdout, stderr io.Writer) int {
 		enc.SetIndent("", "  ")
 		return exitOf(enc.Encode(rep))
 	}
-	printAckReport(stdout, rep, c.data)
+	printAckReport(stdout, rep, c.cfg.Data)
 	return 0
 }
 

@@ -87,11 +87,18 @@ func cmdCases(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("intake cases "+sub, flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var c common
-	c.register(fl)
+	if err := c.register(fl, args[1:]); err != nil {
+		fmt.Fprintf(stderr, "intake cases: %v\n", err)
+		return 2
+	}
 	asJSON := fl.Bool("json", false, "print JSON (one object per line for list and unmatched)")
 	status := fl.String("status", "", "only cases with this status (open, closed)")
 	limit := fl.Int("limit", 0, "at most this many cases, newest first")
 	if err := fl.Parse(args[1:]); err != nil {
+		return 2
+	}
+	if err := c.ready(false); err != nil {
+		fmt.Fprintf(stderr, "intake cases: %v\n", err)
 		return 2
 	}
 	ctx := context.Background()
@@ -307,8 +314,15 @@ func cmdMigrate(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("intake migrate", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var c common
-	c.register(fl)
+	if err := c.register(fl, args); err != nil {
+		fmt.Fprintf(stderr, "intake migrate: %v\n", err)
+		return 2
+	}
 	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if err := c.ready(false); err != nil {
+		fmt.Fprintf(stderr, "intake migrate: %v\n", err)
 		return 2
 	}
 	ctx := context.Background()

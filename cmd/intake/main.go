@@ -22,6 +22,12 @@ Usage:
   intake cases list|show NUMBER|unmatched [--json]    cases, their documents and fields, and what waits for a person
   intake migrate [--db URL] [--data DIR]              apply the store's migrations
   intake ack [--at TIME] [--dry-run] [--json]          make the acknowledgement letters that are due
+  intake config check [--config FILE] [flags]         validate the configuration and print what is in force
+  intake healthcheck [--url URL]                      exit 0 when the service's /healthz answers
+
+Every command that uses the store reads --config FILE (or INTAKE_CONFIG), then the
+environment (INTAKE_DATA, INTAKE_DB, INTAKE_DB_PASSWORD, ...), then its flags, each
+overriding the one before.
 `
 
 func main() {
@@ -62,6 +68,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdMigrate(args[1:], stdout, stderr)
 	case "ack":
 		return cmdAck(args[1:], stdout, stderr)
+	case "config":
+		return cmdConfig(args[1:], stdout, stderr)
+	case "healthcheck":
+		return cmdHealthcheck(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "intake: unknown command %q\n\n%s", args[0], usage)
 	return 2

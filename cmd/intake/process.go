@@ -25,54 +25,135 @@ import (
 	"intake/sinks/store"
 )
 
-// common holds the flags every command that touches the store shares.
+// common holds the configuration every command that touches the store shares: the
+// file's, the environment's, then the command line's (see config.go).
 type common struct {
-	db, data string
-	workers  int
-	lang     string
-	logLevel string
-	due      pipeline.DueRule
-
-	limits                   raster.Limits // sizes in MiB as given
-	pageTimeout, fileTimeout time.Duration
+	cfg        *Config
+	fs         *flag.FlagSet
+	inboxGiven bool // --inbox was given: the command line's inboxes replace the file's
 }
 
-func (c *common) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.db, "db", os.Getenv("INTAKE_DB"), "store: postgres://... for PostgreSQL (default: the embedded store in the data folder)")
-	fs.StringVar(&c.data, "data", envOr("INTAKE_DATA", "./intake-data"), "data folder: embedded store, archive, letters, quarantine")
-	fs.IntVar(&c.workers, "workers", 0, "OCR engines (default: one per CPU)")
-	fs.StringVar(&c.lang, "lang", "eng+spa", "Tesseract languages, joined with +")
-	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
-	fs.IntVar(&c.due.Days, "ack-days", 5, "days after receipt by which a new case's acknowledgement is due")
-	fs.BoolVar(&c.due.BusinessDays, "ack-business-days", false, "count --ack-days as business days (no weekends or California state holidays)")
-	// Limits on what one input may cost: over them, it goes to quarantine saying which.
-	fs.Int64Var(&c.limits.MaxFileBytes, "max-file-mb", raster.DefaultMaxFileBytes>>20, "largest input file, in MiB")
-	fs.IntVar(&c.limits.MaxPages, "max-pages", raster.DefaultMaxPages, "most pages in one input")
-	fs.Int64Var(&c.limits.MaxPagePixels, "max-page-pixels", raster.DefaultMaxPagePixels, "most pixels (width x height) of one page image")
-	fs.Int64Var(&c.limits.MaxDecodedBytes, "max-decoded-mb", raster.DefaultMaxDecoded>>20, "most a PDF page's content, or one of its object streams, may decompress to, in MiB")
-	fs.DurationVar(&c.pageTimeout, "page-timeout", 60*time.Second, "longest time to read one page")
-	fs.DurationVar(&c.fileTimeout, "file-timeout", 30*time.Minute, "longest time to read one input, all its pages")
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
+// register loads the configuration named in args (or INTAKE_CONFIG) and the environment,
+// and defines the shared flags with what they hold as defaults, so that a flag given
+// overrides both and the help shows what is in force.
+func (c *common) register(fs *flag.FlagSet, args []string) error {
+	cfg, err := loadConfig(configPath(args))
+	if err != nil {
+		return err
 	}
-	return def
+	c.cfg, c.fs = &cfg, fs
+	fs.String("config", configPath(args), "configuration file (TOML; see intake.example.toml); or INTAKE_CONFIG")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "store: postgres://USER@HOST/DB for PostgreSQL, the password in INTAKE_DB_PASSWORD (default: the embedded store in the data folder); or INTAKE_DB")
+	fs.StringVar(&cfg.DBSSLMode, "db-sslmode", cfg.DBSSLMode, "PostgreSQL TLS: disable, require, verify-ca, verify-full (default: the URL's, else lib/pq's)")
+	fs.StringVar(&cfg.Data, "data", cfg.Data, "data folder: embedded store, archive, letters, quarantine; or INTAKE_DATA")
+	fs.IntVar(&cfg.OCR.Workers, "workers", cfg.OCR.Workers, "OCR engines (0: one per CPU)")
+	fs.Func("lang", "Tesseract languages, joined with + (default "+strings.Join(cfg.OCR.Languages, "+")+")", func(v string) error {
+		cfg.OCR.Languages = strings.Split(v, "+")
+		return nil
+	})
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: debug, info, warn, error; or INTAKE_LOG_LEVEL")
+	fs.IntVar(&cfg.Ack.Days, "ack-days", cfg.Ack.Days, "days after receipt by which a new case's acknowledgement is due")
+	fs.BoolVar(&cfg.Ack.BusinessDays, "ack-business-days", cfg.Ack.BusinessDays, "count --ack-days as business days (no weekends or California state holidays)")
+	// Limits on what one input may cost: over them, it goes to quarantine saying which.
+	fs.Int64Var(&cfg.Limits.MaxFileMB, "max-file-mb", cfg.Limits.MaxFileMB, "largest input file, in MiB")
+	fs.IntVar(&cfg.Limits.MaxPages, "max-pages", cfg.Limits.MaxPages, "most pages in one input")
+	fs.Int64Var(&cfg.Limits.MaxPagePixels, "max-page-pixels", cfg.Limits.MaxPagePixels, "most pixels (width x height) of one page image")
+	fs.Int64Var(&cfg.Limits.MaxDecodedMB, "max-decoded-mb", cfg.Limits.MaxDecodedMB, "most a PDF page's content, or one of its object streams, may decompress to, in MiB")
+	fs.DurationVar((*time.Duration)(&cfg.OCR.PageTimeout), "page-timeout", time.Duration(cfg.OCR.PageTimeout), "longest time to read one page")
+	fs.DurationVar((*time.Duration)(&cfg.Limits.FileTimeout), "file-timeout", time.Duration(cfg.Limits.FileTimeout), "longest time to read one input, all its pages")
+	return nil
+}
+
+// registerService defines the flags of the service (intake run, intake config check).
+func (c *common) registerService(fs *flag.FlagSet) {
+	cfg := c.cfg
+	fs.Func("inbox", "an inbox folder to watch: DIR[,channel=mail|fax][,station=NAME] (repeatable; replaces the configuration's inboxes)", func(v string) error {
+		in, err := parseInbox(v)
+		if err != nil {
+			return err
+		}
+		if !c.inboxGiven {
+			cfg.Inboxes, c.inboxGiven = nil, true
+		}
+		cfg.Inboxes = append(cfg.Inboxes, in)
+		return nil
+	})
+	fs.DurationVar((*time.Duration)(&cfg.Watch.Poll), "poll", time.Duration(cfg.Watch.Poll), "look for new files at this interval instead of waiting for events (network shares)")
+	fs.DurationVar((*time.Duration)(&cfg.Watch.Settle), "settle", time.Duration(cfg.Watch.Settle), "a file is taken once its size and time have not changed for this long")
+	fs.DurationVar((*time.Duration)(&cfg.Watch.Rescan), "rescan", time.Duration(cfg.Watch.Rescan), "a full rescan of every inbox at this interval, in any mode")
+	fs.DurationVar((*time.Duration)(&cfg.Watch.GiveUp), "give-up", time.Duration(cfg.Watch.GiveUp), "a file that still does not look complete (a PDF without its end) after this long is taken anyway, and quarantined if it is damaged")
+	fs.StringVar(&cfg.Instance, "instance", cfg.Instance, "this instance's name, for its spool inside each inbox (default: the host name); instances sharing an inbox need different names; or INTAKE_INSTANCE")
+	fs.IntVar(&cfg.Files, "files", cfg.Files, "files processed at once")
+	fs.DurationVar((*time.Duration)(&cfg.Grace), "grace", time.Duration(cfg.Grace), "on SIGTERM, how long to wait for the workers to stop")
+	fs.StringVar(&cfg.Ack.Schedule, "ack-schedule", cfg.Ack.Schedule, "when to make the acknowledgement letters (cron, Help Center time); \"off\" for never")
+	fs.StringVar(&cfg.HTTP, "http", cfg.HTTP, "address for /healthz, /readyz and /metrics, e.g. 127.0.0.1:8080 (default: none); or INTAKE_HTTP")
+}
+
+// parseInbox reads DIR[,channel=mail|fax][,station=NAME].
+func parseInbox(v string) (InboxConfig, error) {
+	parts := strings.Split(v, ",")
+	in := InboxConfig{Path: parts[0]}
+	if in.Path == "" {
+		return in, errors.New("an inbox needs a folder")
+	}
+	for _, p := range parts[1:] {
+		k, val, ok := strings.Cut(p, "=")
+		switch {
+		case ok && k == "channel" && (val == "mail" || val == "fax"):
+			in.Channel = val
+		case ok && k == "station":
+			in.Station = val
+		default:
+			return in, fmt.Errorf("%q: expected channel=mail|fax or station=NAME", p)
+		}
+	}
+	return in, nil
+}
+
+// problems checks the configuration once the flags are parsed, reading the password file;
+// each is a sentence.
+func (c *common) problems(service bool) []string {
+	var out []string
+	// Anyone on the machine can read a command line.
+	c.fs.Visit(func(f *flag.Flag) {
+		if f.Name == "db" && hasPassword(f.Value.String()) {
+			out = append(out, "--db holds a password, which anyone on the machine can read; give it in INTAKE_DB_PASSWORD or db_password_file instead")
+		}
+	})
+	if err := c.cfg.finish(); err != nil {
+		out = append(out, err.Error())
+	}
+	return append(out, c.cfg.Validate(service)...)
+}
+
+// ready is problems as one error, a usage error.
+func (c *common) ready(service bool) error {
+	if p := c.problems(service); len(p) > 0 {
+		return errors.New(strings.Join(p, "; "))
+	}
+	return nil
 }
 
 // logger writes JSON lines to w (stderr) at the level asked for. Logs carry ids, never
 // health information.
 func (c *common) logger(w io.Writer) *slog.Logger {
 	var lvl slog.Level
-	if err := lvl.UnmarshalText([]byte(c.logLevel)); err != nil {
+	if err := lvl.UnmarshalText([]byte(c.cfg.LogLevel)); err != nil {
 		lvl = slog.LevelInfo
 	}
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lvl}))
 }
 
 func (c *common) openStore(ctx context.Context) (*store.Store, error) {
-	return store.Open(ctx, c.db, c.data)
+	dsn, err := c.cfg.dsn()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, dsn, c.cfg.Data)
+}
+
+func (c *common) due() pipeline.DueRule {
+	return pipeline.DueRule{Days: c.cfg.Ack.Days, BusinessDays: c.cfg.Ack.BusinessDays}
 }
 
 // openPipeline opens the store, the archive and the OCR engines and wires a Processor over
@@ -82,21 +163,22 @@ func (c *common) openPipeline(ctx context.Context, log *slog.Logger) (*store.Sto
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	arc, err := archive.New(c.data, pipeline.HelpCenterZone)
+	cfg := c.cfg
+	arc, err := archive.New(cfg.Data, pipeline.HelpCenterZone)
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, err
 	}
-	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: c.workers, Languages: strings.Split(c.lang, "+"), KeepImage: true, PageTimeout: c.pageTimeout})
+	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: cfg.OCR.Workers, Languages: cfg.OCR.Languages, KeepImage: true,
+		PageTimeout: time.Duration(cfg.OCR.PageTimeout)})
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, err
 	}
-	lim := c.limits
-	lim.MaxFileBytes <<= 20
-	lim.MaxDecodedBytes <<= 20
-	proc := &pipeline.Processor{Pool: pool, Store: st, Archive: arc, Actor: actor(), Log: log, Inflight: pool.Workers() + 1, Due: c.due,
-		Limits: lim, FileTimeout: c.fileTimeout}
+	lim := raster.Limits{MaxFileBytes: cfg.Limits.MaxFileMB << 20, MaxPages: cfg.Limits.MaxPages,
+		MaxPagePixels: cfg.Limits.MaxPagePixels, MaxDecodedBytes: cfg.Limits.MaxDecodedMB << 20}
+	proc := &pipeline.Processor{Pool: pool, Store: st, Archive: arc, Actor: actor(), Log: log, Inflight: pool.Workers() + 1,
+		Due: c.due(), Limits: lim, FileTimeout: time.Duration(cfg.Limits.FileTimeout)}
 	return st, proc, func() { pool.Close(); st.Close() }, nil
 }
 
@@ -110,12 +192,18 @@ func cmdProcess(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("intake process", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var c common
-	c.register(fl)
+	if err := c.register(fl, args); err != nil {
+		fmt.Fprintf(stderr, "intake process: %v\n", err)
+		return 2
+	}
 	asJSON := fl.Bool("json", false, "print one result record per input file as JSON Lines")
 	channel := fl.String("channel", "", "mail or fax (default: from the sidecar or the file name)")
 	receivedFlag := fl.String("received", "", "received time (RFC 3339) for every file given (default: from the fax metadata, the file name or the file's time)")
-	fl.String("config", "", "configuration file (not read yet)")
 	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if err := c.ready(false); err != nil {
+		fmt.Fprintf(stderr, "intake process: %v\n", err)
 		return 2
 	}
 	if fl.NArg() == 0 {
@@ -150,6 +238,9 @@ func cmdProcess(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer closeAll()
+	prog := newProgress(stderr, paths, proc.Limits)
+	proc.PageRead = prog.page
+	defer prog.hide()
 
 	var counts = map[string]int{}
 	var cases []string
@@ -177,6 +268,7 @@ func cmdProcess(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		counts[o.Record.Status]++
+		prog.hide()
 		if *asJSON {
 			b, _ := json.Marshal(o.Record)
 			fmt.Fprintf(stdout, "%s\n", b)
@@ -191,7 +283,7 @@ func cmdProcess(args []string, stdout, stderr io.Writer) int {
 	}
 	if !*asJSON {
 		fmt.Fprintf(stdout, "\n%d files: %d processed, %d duplicates, %d quarantined; %d cases opened. Data folder: %s\n",
-			len(paths), counts["processed"], counts["duplicate"], counts["quarantined"], len(cases), c.data)
+			len(paths), counts["processed"], counts["duplicate"], counts["quarantined"], len(cases), c.cfg.Data)
 	}
 	if counts["quarantined"] > 0 {
 		return 1

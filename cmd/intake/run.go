@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -19,32 +17,6 @@ import (
 	"intake/pipeline/watch"
 	"intake/sinks/store"
 )
-
-// inboxFlags collects --inbox DIR[,channel=mail|fax][,station=NAME].
-type inboxFlags []watch.Inbox
-
-func (f *inboxFlags) String() string { return fmt.Sprint(*f) }
-
-func (f *inboxFlags) Set(v string) error {
-	parts := strings.Split(v, ",")
-	in := watch.Inbox{Path: parts[0]}
-	if in.Path == "" {
-		return errors.New("an inbox needs a folder")
-	}
-	for _, p := range parts[1:] {
-		k, val, ok := strings.Cut(p, "=")
-		switch {
-		case ok && k == "channel" && (val == "mail" || val == "fax"):
-			in.Channel = val
-		case ok && k == "station":
-			in.Station = val
-		default:
-			return fmt.Errorf("%q: expected channel=mail|fax or station=NAME", p)
-		}
-	}
-	*f = append(*f, in)
-	return nil
-}
 
 // cronLogger writes robfig/cron's messages to the service's log.
 type cronLogger struct{ log *slog.Logger }
@@ -59,33 +31,35 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("intake run", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var c common
-	c.register(fl)
-	var inboxes inboxFlags
-	fl.Var(&inboxes, "inbox", "an inbox folder to watch: DIR[,channel=mail|fax][,station=NAME] (repeatable)")
-	poll := fl.Duration("poll", 0, "look for new files at this interval instead of waiting for events (network shares)")
-	settle := fl.Duration("settle", watch.DefaultSettle, "a file is taken once its size and time have not changed for this long")
-	rescan := fl.Duration("rescan", watch.DefaultRescan, "a full rescan of every inbox at this interval, in any mode")
-	instance := fl.String("instance", "", "this instance's name, for its spool inside each inbox (default: the host name); instances sharing an inbox need different names")
-	files := fl.Int("files", 2, "files processed at once")
-	giveUp := fl.Duration("give-up", 2*time.Minute, "a file that still does not look complete (a PDF without its end) after this long is taken anyway, and quarantined if it is damaged")
-	grace := fl.Duration("grace", 30*time.Second, "on SIGTERM, how long to wait for the workers to stop")
-	ackSchedule := fl.String("ack-schedule", "0 2 * * *", "when to make the acknowledgement letters (cron, Help Center time); \"off\" for never")
-	fl.String("http", "", "address for health and metrics (not built yet)")
-	fl.String("config", "", "configuration file (not read yet)")
+	if err := c.register(fl, args); err != nil {
+		fmt.Fprintf(stderr, "intake run: %v\n", err)
+		return 2
+	}
+	c.registerService(fl)
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	if len(inboxes) == 0 {
-		fmt.Fprintln(stderr, "usage: intake run --inbox DIR[,channel=mail|fax][,station=NAME] [--inbox ...] [--db URL] [--data DIR] [--poll 30s]")
+	cfg := c.cfg
+	if len(cfg.Inboxes) == 0 {
+		fmt.Fprintln(stderr, "usage: intake run --inbox DIR[,channel=mail|fax][,station=NAME] [--inbox ...] [--db URL] [--data DIR] [--poll 30s], or inboxes in --config FILE")
 		return 2
 	}
-	if *instance == "" {
+	if err := c.ready(true); err != nil {
+		fmt.Fprintf(stderr, "intake run: %v\n", err)
+		return 2
+	}
+	if cfg.Instance == "" {
 		h, err := os.Hostname()
 		if err != nil || h == "" {
 			h = "intake"
 		}
-		*instance = h
+		cfg.Instance = h
 	}
+	inboxes := make([]watch.Inbox, len(cfg.Inboxes))
+	for i, in := range cfg.Inboxes {
+		inboxes[i] = watch.Inbox{Path: in.Path, Channel: in.Channel, Station: in.Station}
+	}
+	grace := time.Duration(cfg.Grace)
 	log := c.logger(stderr)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -96,25 +70,52 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer closeAll()
+	var m *metrics
+	ready := &readiness{store: st, engines: proc.Pool.Workers}
+	for _, in := range inboxes {
+		ready.inboxes = append(ready.inboxes, in.Path)
+	}
+	if cfg.HTTP != "" {
+		m = newMetrics()
+		proc.Stage = m.stage
+		m.watchState(st, cfg.Data, ready.inboxes, cfg.Instance)
+		// The endpoints answer until the very end, through the grace period: /readyz says
+		// "stopping" meanwhile.
+		httpCtx, stopHTTP := context.WithCancel(context.Background())
+		defer stopHTTP()
+		if err := serveHTTP(httpCtx, cfg.HTTP, m, ready, log); err != nil {
+			fmt.Fprintf(stderr, "intake run: %v\n", err)
+			return 2
+		}
+	}
 	svc := &pipeline.Service{
 		Inboxes:  inboxes,
-		Instance: *instance,
-		Watch:    watch.Options{Settle: *settle, Poll: *poll, Rescan: *rescan},
-		Runner:   &pipeline.Runner{Processor: proc, Workers: *files, Refused: store.Refused, Log: log},
-		Log:      log,
+		Instance: cfg.Instance,
+		Watch: watch.Options{Settle: time.Duration(cfg.Watch.Settle), Poll: time.Duration(cfg.Watch.Poll),
+			Rescan: time.Duration(cfg.Watch.Rescan)},
+		Runner: &pipeline.Runner{Processor: proc, Workers: cfg.Files, Refused: store.Refused, Log: log,
+			Outcome: func(it pipeline.Item, o *pipeline.Outcome) {
+				if m != nil {
+					m.outcome(it, o)
+				}
+			}},
+		Log:    log,
 
-		GiveUpWaiting: *giveUp,
+		GiveUpWaiting: time.Duration(cfg.Watch.GiveUp),
 	}
-	if *ackSchedule != "off" {
-		job := newAckJob(st, c.data, log)
+	if cfg.Ack.Schedule != "off" {
+		job := newAckJob(st, cfg.Data, log)
 		cl := cronLogger{log}
 		cr := cron.New(cron.WithLocation(pipeline.HelpCenterZone), cron.WithLogger(cl),
 			cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
-		if _, err := cr.AddFunc(*ackSchedule, func() {
+		if _, err := cr.AddFunc(cfg.Ack.Schedule, func() {
 			rep, err := job.Run(ctx, time.Now(), false)
 			if err != nil {
 				log.Error("acknowledgement run failed", "error", err)
 				return
+			}
+			if m != nil {
+				m.ackRun(rep)
 			}
 			log.Info("acknowledgement run", "letters", len(rep.Letters), "cannot_acknowledge", len(rep.CannotAcknowledge),
 				"overdue", len(rep.Overdue), "batch", rep.BatchPDF)
@@ -130,15 +131,16 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	defer cancelWork()
 	done := make(chan error, 1)
 	go func() { done <- svc.Run(work) }()
-	log.Info("watching", "inboxes", len(inboxes), "store", st.Backend(), "instance", *instance)
+	log.Info("watching", "inboxes", len(inboxes), "store", st.Backend(), "instance", cfg.Instance)
 	select {
 	case err = <-done:
 	case <-ctx.Done():
+		ready.stopping.Store(true)
 		log.Info("stopping: files in flight are abandoned uncommitted and resume at the next start", "grace", grace.String())
 		cancelWork()
 		select {
 		case err = <-done:
-		case <-time.After(*grace):
+		case <-time.After(grace):
 			log.Warn("grace period over; unfinished files stay in the spool and resume at the next start")
 		}
 	}
