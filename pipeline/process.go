@@ -266,7 +266,7 @@ func (p *Processor) Process(ctx context.Context, it Item) (*Outcome, error) {
 		}
 	}
 	log.Info("input processed", "input_id", in.ID, "pages", len(pages), "documents", len(rec.Documents), "cases", caseSummary(rec.Cases),
-		"read_ms", stages[1].Milliseconds(), "total_ms", (stages[0]+stages[1]+stages[2]+stages[3]+stages[4]).Milliseconds())
+		"read_ms", stages[1].Milliseconds(), "total_ms", (stages[0] + stages[1] + stages[2] + stages[3] + stages[4]).Milliseconds())
 	return &Outcome{Record: rec}, nil
 }
 

@@ -99,7 +99,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 					m.outcome(it, o)
 				}
 			}},
-		Log:    log,
+		Log: log,
 
 		GiveUpWaiting: time.Duration(cfg.Watch.GiveUp),
 	}
