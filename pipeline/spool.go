@@ -86,6 +86,13 @@ func (s *Spool) Claim(path, sidecar string, it Item) (Item, error) {
 
 // Pending lists the items claimed but not done (after a restart), oldest first.
 func (s *Spool) Pending() ([]Item, error) {
+	// A description being written when the process died is left as a temporary file:
+	// the claim it was for never happened (the file is still in the inbox).
+	if tmps, err := filepath.Glob(filepath.Join(s.dir, ".tmp-*")); err == nil {
+		for _, t := range tmps {
+			os.Remove(t)
+		}
+	}
 	metas, err := filepath.Glob(filepath.Join(s.dir, "*.item.json"))
 	if err != nil {
 		return nil, err
