@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"strings"
-	"time"
 
 	"github.com/otiai10/gosseract/v2"
 )
@@ -101,63 +100,21 @@ func (p *Pool) ReadAreas(ctx context.Context, areas []Area, dpi float64) ([][]Wo
 	if len(areas) == 0 {
 		return nil, nil
 	}
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return nil, ErrClosed
-	}
-	p.jobs.Add(1)
-	p.mu.Unlock()
-	defer p.jobs.Done()
-
-	var eng Engine
-	select {
-	case eng = <-p.idle:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-p.closing:
-		return nil, ErrClosed
-	}
-	ar, ok := eng.(AreaReader)
-	if !ok {
-		p.idle <- eng
-		return nil, nil
-	}
-	type result struct {
-		words [][]Word
-		err   error
-	}
-	done := make(chan result, 1)
-	p.jobs.Add(1)
-	go func() {
-		defer p.jobs.Done()
-		var r result
-		defer func() {
-			if v := recover(); v != nil {
-				r = result{nil, fmt.Errorf("ocr: the engine failed on a line: %v", v)}
-			}
-			p.idle <- eng
-			done <- r
-		}()
+	return onEngine(ctx, p, func(eng Engine) ([][]Word, error) {
+		ar, ok := eng.(AreaReader)
+		if !ok {
+			return nil, nil
+		}
+		var out [][]Word
 		for _, a := range areas {
 			ws, err := ar.RecognizeArea(a.Image, dpi, a.Block)
 			if err != nil {
-				r.err = err
-				return
+				return nil, err
 			}
-			r.words = append(r.words, ws)
+			out = append(out, ws)
 		}
-	}()
-	timer := time.NewTimer(p.timeout)
-	defer timer.Stop()
-	select {
-	case r := <-done:
-		return r.words, r.err
-	case <-timer.C:
-		return nil, fmt.Errorf("%w (%v)", ErrTimeout, p.timeout)
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+		return out, nil
+	})
 }
 
 // AddAreas returns a copy of p with the words read in each area (as ReadAreas returns

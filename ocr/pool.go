@@ -119,47 +119,61 @@ func (p *Pool) Workers() int { return p.n }
 // Workers pages at most are ever being read; meanwhile, other pages wait for the engines
 // that are left (or until their ctx ends).
 func (p *Pool) Recognize(ctx context.Context, pg *raster.Page) (*Page, error) {
+	return onEngine(ctx, p, func(eng Engine) (*Page, error) { return p.read(eng, pg) })
+}
+
+// onEngine runs job on one of p's engines, waiting for a free one as long as ctx allows,
+// with the pool's time limit from the moment it has one (see Recognize: a job past it is
+// abandoned, and its engine comes back only when it ends). A panic in job is its error.
+func onEngine[T any](ctx context.Context, p *Pool, job func(Engine) (T, error)) (T, error) {
+	var zero T
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		return nil, ErrClosed
+		return zero, ErrClosed
 	}
 	p.jobs.Add(1)
 	p.mu.Unlock()
 	defer p.jobs.Done()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return zero, err
 	}
 
 	var eng Engine
 	select {
 	case eng = <-p.idle:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return zero, ctx.Err()
 	case <-p.closing:
-		return nil, ErrClosed
+		return zero, ErrClosed
 	}
 	type result struct {
-		page *Page
-		err  error
+		v   T
+		err error
 	}
 	done := make(chan result, 1) // buffered: an abandoned job must not block
 	p.jobs.Add(1)
 	go func() {
 		defer p.jobs.Done()
-		page, err := p.read(eng, pg)
-		p.idle <- eng
-		done <- result{page, err}
+		var r result
+		defer func() {
+			if v := recover(); v != nil {
+				r = result{zero, fmt.Errorf("ocr: the engine failed: %v", v)}
+			}
+			p.idle <- eng
+			done <- r
+		}()
+		r.v, r.err = job(eng)
 	}()
 	timer := time.NewTimer(p.timeout)
 	defer timer.Stop()
 	select {
 	case r := <-done:
-		return r.page, r.err
+		return r.v, r.err
 	case <-timer.C:
-		return nil, fmt.Errorf("%w (%v)", ErrTimeout, p.timeout)
+		return zero, fmt.Errorf("%w (%v)", ErrTimeout, p.timeout)
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return zero, ctx.Err()
 	}
 }
 

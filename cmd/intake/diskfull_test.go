@@ -47,22 +47,7 @@ func TestServiceDiskFull(t *testing.T) {
 	for _, n := range files {
 		deliver(t, inbox, n)
 	}
-	full := time.Now().Add(20 * time.Second)
-	for time.Now().Before(full) {
-		if svc.exited() {
-			t.Fatalf("intake run exited (status %d) while the disk was full", svc.cmd.ProcessState.ExitCode())
-		}
-		if missing := missingFiles(t, []string{inbox}, files); len(missing) > 0 {
-			time.Sleep(200 * time.Millisecond)
-			if missing := missingFiles(t, []string{inbox}, files); len(missing) > 0 {
-				t.Fatalf("%v neither in the inbox nor in the spool while the disk is full", missing)
-			}
-		}
-		if q, _ := filepath.Glob(filepath.Join(data, "quarantine", "*", "*")); len(q) > 0 {
-			t.Fatalf("quarantined while the disk was full: %v", q)
-		}
-		time.Sleep(time.Second)
-	}
+	waitsOut(t, svc, inbox, data, files, 20*time.Second, "the disk was full")
 	said := false
 	for _, l := range svc.logLines() {
 		if e, _ := l["error"].(string); l["msg"] == "waiting to retry" && strings.Contains(e, "no space left") {

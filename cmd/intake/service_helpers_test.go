@@ -817,3 +817,28 @@ func (p *pgProxy) up() {
 	}
 	p.serve(ln)
 }
+
+// waitsOut checks, for d, that the service keeps running with every one of files in the
+// inbox or the spool and nothing quarantined: what it must do while something it needs
+// (the store, disk space) is away.
+func waitsOut(t *testing.T, svc *service, inbox, data string, files []string, d time.Duration, while string) {
+	t.Helper()
+	end := time.Now().Add(d)
+	for time.Now().Before(end) {
+		if svc.exited() {
+			t.Fatalf("intake run exited (status %d) while %s", svc.cmd.ProcessState.ExitCode(), while)
+		}
+		// A file being claimed may move between two folders while they are listed: a file
+		// is missing only when two looks in a row miss it.
+		if missing := missingFiles(t, []string{inbox}, files); len(missing) > 0 {
+			time.Sleep(200 * time.Millisecond)
+			if missing := missingFiles(t, []string{inbox}, files); len(missing) > 0 {
+				t.Fatalf("%v neither in the inbox nor in the spool while %s", missing, while)
+			}
+		}
+		if q, _ := filepath.Glob(filepath.Join(data, "quarantine", "*", "*")); len(q) > 0 {
+			t.Fatalf("quarantined while %s: %v", while, q)
+		}
+		time.Sleep(time.Second)
+	}
+}
