@@ -198,7 +198,33 @@ func parseEmail(s string) (string, bool) {
 	}
 	m := emailRE.FindString(s)
 	m = tldFix.Replace(m)
+	if at := strings.IndexByte(m, '@'); at > 0 {
+		m = digitsBeside(m[:at]) + m[at:]
+	}
 	return m, m != ""
+}
+
+// digitsBeside mends the digits at the end of an address's local part: an upper-case S, O
+// or I next to a digit there is a 5, 0 or 1 misread ("singhS9", "torres3S"); addresses
+// are written in lower case.
+func digitsBeside(local string) string {
+	b := []byte(local)
+	fix := map[byte]byte{'S': '5', 'O': '0', 'I': '1'}
+	for changed := true; changed; {
+		changed = false
+		for i, c := range b {
+			d, ok := fix[c]
+			if !ok {
+				continue
+			}
+			prev := i > 0 && '0' <= b[i-1] && b[i-1] <= '9'
+			next := i+1 < len(b) && '0' <= b[i+1] && b[i+1] <= '9'
+			if prev || next {
+				b[i], changed = d, true
+			}
+		}
+	}
+	return string(b)
 }
 
 // asciiLower lowers the ASCII letters of s and leaves every other byte as it is.

@@ -59,6 +59,14 @@ func TestParseOthers(t *testing.T) {
 	if e, ok := parseEmail("yolanda, obrien40(Dyahoo.com"); !ok || e != "yolanda.obrien40@yahoo.com" {
 		t.Errorf("fax email: %q %v", e, ok)
 	}
+	for in, want := range map[string]string{
+		"priya.singhS9@gmail.com": "priya.singh59@gmail.com", "luis.torres3S@att.net": "luis.torres35@att.net",
+		"ana.SOTO@gmail.com": "ana.SOTO@gmail.com", "mei.lO2@yahoo.com": "mei.l02@yahoo.com",
+	} {
+		if e, ok := parseEmail(in); !ok || e != want {
+			t.Errorf("parseEmail(%q) = %q, want %q", in, e, want)
+		}
+	}
 	if id, ok := memberID("§V754200824501"); !ok || id != "SV754200824501" {
 		t.Errorf("member id: %q %v", id, ok)
 	}
