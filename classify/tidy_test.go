@@ -97,3 +97,26 @@ func TestMoreDoubts(t *testing.T) {
 		t.Error("birth dates one digit apart were not sent to review")
 	}
 }
+
+// TestMemberIDInText: a letter's member id where the label and the value are apart: after
+// a dash on the next line past a sidebar's word, run together with its label, and as the
+// Medi-Cal CIN.
+func TestMemberIDInText(t *testing.T) {
+	for text, want := range map[string]string{
+		"Member: Veronica R. Delgado | Date of birth: 07/03/1968 | Member ID: -\nPhone BH26024810601 | Reference: AUTH-2026-364867": "BH26024810601",
+		"RE: Member: Mei P. Cruz\nMemberID: — LKB380455764\nDate of Birth: June 21, 1949":                                           "LKB380455764",
+		"Nombre del miembro: Wei R. Anderson\nFecha de nacimiento: 02/17/1954\nN.° de Medi-Cal / CIN: 963130093":                    "963130093",
+	} {
+		m := memberIDTextRE.FindStringSubmatch(fold(strings.Join(strings.Fields(text), " ")))
+		if m == nil {
+			t.Errorf("no member id found in %q", text)
+			continue
+		}
+		if id, ok := memberID(m[1]); !ok || id != want {
+			t.Errorf("member id %q in %q, want %s", id, text, want)
+		}
+	}
+	if m := memberIDTextRE.FindStringSubmatch(fold("Llame a Servicios para Miembros al 888-555-0123, cinco dias")); m != nil {
+		t.Errorf("a member id found in a sentence with none: %q", m[1])
+	}
+}
