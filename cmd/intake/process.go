@@ -134,14 +134,22 @@ func (c *common) ready(service bool) error {
 	return nil
 }
 
-// logger writes JSON lines to w (stderr) at the level asked for. Logs carry ids, never
-// health information.
-func (c *common) logger(w io.Writer) *slog.Logger {
+// logger writes to w (stderr) at the level asked for: JSON lines, for a journal or a log
+// collector, unless w is a terminal, where a person reads key=value lines. Logs carry ids,
+// never health information.
+func (c *common) logger(w io.Writer) *slog.Logger { return c.loggerAs(w, isTerminal(w)) }
+
+// loggerAs is logger, text or JSON as told.
+func (c *common) loggerAs(w io.Writer, text bool) *slog.Logger {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.cfg.LogLevel)); err != nil {
 		lvl = slog.LevelInfo
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lvl}))
+	o := &slog.HandlerOptions{Level: lvl}
+	if text {
+		return slog.New(slog.NewTextHandler(w, o))
+	}
+	return slog.New(slog.NewJSONHandler(w, o))
 }
 
 func (c *common) openStore(ctx context.Context) (*store.Store, error) {
@@ -150,6 +158,13 @@ func (c *common) openStore(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	return store.Open(ctx, dsn, c.cfg.Data)
+}
+
+// rasterLimits are the limits on what one input may cost, in bytes.
+func (c *common) rasterLimits() raster.Limits {
+	l := c.cfg.Limits
+	return raster.Limits{MaxFileBytes: l.MaxFileMB << 20, MaxPages: l.MaxPages, MaxPagePixels: l.MaxPagePixels,
+		MaxDecodedBytes: l.MaxDecodedMB << 20}
 }
 
 func (c *common) due() pipeline.DueRule {
@@ -175,10 +190,8 @@ func (c *common) openPipeline(ctx context.Context, log *slog.Logger) (*store.Sto
 		st.Close()
 		return nil, nil, nil, err
 	}
-	lim := raster.Limits{MaxFileBytes: cfg.Limits.MaxFileMB << 20, MaxPages: cfg.Limits.MaxPages,
-		MaxPagePixels: cfg.Limits.MaxPagePixels, MaxDecodedBytes: cfg.Limits.MaxDecodedMB << 20}
 	proc := &pipeline.Processor{Pool: pool, Store: st, Archive: arc, Actor: actor(), Log: log, Inflight: pool.Workers() + 1,
-		Due: c.due(), Limits: lim, FileTimeout: time.Duration(cfg.Limits.FileTimeout)}
+		Due: c.due(), Limits: c.rasterLimits(), FileTimeout: time.Duration(cfg.Limits.FileTimeout)}
 	return st, proc, func() { pool.Close(); st.Close() }, nil
 }
 
@@ -230,7 +243,9 @@ func cmdProcess(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := c.logger(stderr)
+	prog := newProgress(stderr, paths, c.rasterLimits())
+	defer prog.hide()
+	log := c.loggerAs(prog.under(stderr), isTerminal(stderr))
 
 	_, proc, closeAll, err := c.openPipeline(ctx, log)
 	if err != nil {
@@ -238,9 +253,7 @@ func cmdProcess(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer closeAll()
-	prog := newProgress(stderr, paths, proc.Limits)
 	proc.PageRead = prog.page
-	defer prog.hide()
 
 	var counts = map[string]int{}
 	var cases []string

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"intake/ocr/raster"
 )
 
@@ -24,11 +26,7 @@ type progress struct {
 // newProgress returns nil unless w is a terminal. total counts the pages of every file
 // that opens (those that do not count nothing: they are quarantined without reading).
 func newProgress(w io.Writer, paths []string, lim raster.Limits) *progress {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
-	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+	if !isTerminal(w) {
 		return nil
 	}
 	p := &progress{w: w, start: time.Now()}
@@ -78,3 +76,30 @@ func (p *progress) hide() {
 		p.shown = false
 	}
 }
+
+// isTerminal says whether w is a terminal, where a person reads (not /dev/null, a pipe,
+// a file or the journal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
+
+// under returns w such that what is written to it goes on its own lines, the progress line
+// cleared first (and drawn again at the next page): the log shares the terminal.
+func (p *progress) under(w io.Writer) io.Writer {
+	if p == nil {
+		return w
+	}
+	return writerFunc(func(b []byte) (int, error) {
+		p.hide()
+		return w.Write(b)
+	})
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
