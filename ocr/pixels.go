@@ -188,3 +188,91 @@ func copyGray(src *image.Gray) *image.Gray {
 	}
 	return dst
 }
+
+// removeStreaks paints out thin vertical lines that run a quarter of the page's height or
+// more through lines of text: a scanner's dirty glass or a toner streak, along the paper's
+// path. Tesseract takes such a line for a column gap and cuts every line of text it
+// crosses in two. A column counts when its longest dark run (gaps of two pixels bridged)
+// is that long, the columns three pixels either side of it are mostly light, and it has
+// ink close on both sides in many rows (it crosses text: a rule printed in a gutter, which
+// Tesseract rightly takes for a column gap, does not); where a letter crosses the line
+// (dark on both sides) its pixels stay. It returns src itself when there is no
+// streak, else a copy; and how many columns it cleaned.
+func removeStreaks(src *image.Gray) (*image.Gray, int) {
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	if w < 16 || h < 64 {
+		return src, 0
+	}
+	dark := func(x, y int) bool { return src.Pix[y*src.Stride+x] < 128 }
+	runs := make([]int, w) // longest dark run of each column
+	cur := make([]int, w)
+	gap := make([]int, w)
+	for y := 0; y < h; y++ {
+		row := src.Pix[y*src.Stride : y*src.Stride+w]
+		for x, v := range row {
+			switch {
+			case v < 128:
+				cur[x] += 1 + gap[x]
+				gap[x] = 0
+				runs[x] = max(runs[x], cur[x])
+			case cur[x] > 0 && gap[x] < 2:
+				gap[x]++
+			default:
+				cur[x], gap[x] = 0, 0
+			}
+		}
+	}
+	need := h / 4
+	var cols []int
+	for x := 8; x < w-8; x++ {
+		if runs[x] >= need && runs[x-3] < need/3 && runs[x+3] < need/3 && crossesText(src, x) {
+			cols = append(cols, x)
+		}
+	}
+	if len(cols) == 0 || len(cols) > 12 { // more than a few: ruled paper or a table, not a streak
+		return src, 0
+	}
+	out := copyGray(src)
+	for _, x := range cols {
+		for y := 0; y < h; y++ {
+			if !dark(x, y) {
+				continue
+			}
+			// A letter's stroke crossing the line has ink on both sides of it.
+			l, r := x-1, x+1
+			for l > x-3 && dark(l, y) {
+				l--
+			}
+			for r < x+3 && dark(r, y) {
+				r++
+			}
+			if l > 0 && r < w-1 && dark(l-1, y) && dark(r+1, y) {
+				continue
+			}
+			out.Pix[y*out.Stride+x] = 255
+		}
+	}
+	return out, len(cols)
+}
+
+// crossesText says whether column x has ink within a few pixels on both sides in enough
+// rows to be crossing lines of text (a few lines' worth).
+func crossesText(src *image.Gray, x int) bool {
+	h := src.Rect.Dy()
+	inkIn := func(y, x0, x1 int) bool {
+		row := src.Pix[y*src.Stride:]
+		for i := x0; i <= x1; i++ {
+			if row[i] < 128 {
+				return true
+			}
+		}
+		return false
+	}
+	n := 0
+	for y := 0; y < h; y++ {
+		if inkIn(y, x-8, x-3) && inkIn(y, x+3, x+8) {
+			n++
+		}
+	}
+	return n >= h/60
+}

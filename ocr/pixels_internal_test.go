@@ -152,3 +152,50 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// TestRemoveStreaks: a scanner streak down a letter is painted out, the letter's own
+// lines and words stay, and a page without one is handed back as it is.
+func TestRemoveStreaks(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	c := paperwork.NewCase(r, 1, paperwork.Scenario{Kind: "imr", Language: "en"})
+	page := paperwork.DenialLetter(r, c, 0).Pages[0]
+	clean := device.Scan(r, page, device.MailG4300, device.Effects{Noise: 0.3}, "")
+	if out, n := removeStreaks(clean); n != 0 || out != clean {
+		t.Errorf("a page without a streak: %d columns cleaned", n)
+	}
+	streaked := device.Scan(rand.New(rand.NewPCG(3, 4)), page, device.MailG4300, device.Effects{Noise: 0.3, Streak: true}, "")
+	out, n := removeStreaks(streaked)
+	if n < 1 || n > 3 {
+		t.Fatalf("%d columns cleaned, want the streak's 1 or 2", n)
+	}
+	// No column of the result holds a dark run a quarter of the page long, but for the
+	// letter's own rules (those the page has without the streak).
+	w, h := out.Rect.Dx(), out.Rect.Dy()
+	longest := func(img *image.Gray, x int) int {
+		run, best := 0, 0
+		for y := 0; y < h; y++ {
+			if img.Pix[y*img.Stride+x] < 128 {
+				run++
+				best = max(best, run)
+			} else {
+				run = 0
+			}
+		}
+		return best
+	}
+	for x := 0; x < w; x++ {
+		if best := longest(out, x); best >= h/4 && longest(clean, x) < h/4 {
+			t.Errorf("column %d still has a dark run of %d pixels", x, best)
+		}
+	}
+	// What was printed is still there: the two images differ in little more than the streak.
+	diff := 0
+	for i := range out.Pix {
+		if out.Pix[i] != streaked.Pix[i] {
+			diff++
+		}
+	}
+	if diff > 2*h {
+		t.Errorf("%d pixels changed, want no more than the streak's", diff)
+	}
+}

@@ -69,6 +69,7 @@ type Preparation struct {
 	DPIAssumed                bool        // the file declared no resolution; DPI is a guess
 	Resampled                 bool        // pixels were not square and were made so
 	Downscaled                bool        // scanned finer than 400 dpi, read at 300
+	Streaks                   int         // columns of vertical streaks (dirty scanner glass) painted out
 	OrientedBy                string      // "": not checked; "updown": found upright without the Orienter; "orienter"
 	UpDown                    float64     // Leptonica's up-down confidence (see uprightText); 0 when not measured
 	Orientation               Orientation // the Orienter's answer, when asked
@@ -133,6 +134,10 @@ func Prepare(pg *raster.Page, o PrepareOptions) (*Prepared, error) {
 	if sy := xdpi / ydpi; math.Abs(sy-1) > 0.005 {
 		img = resampleRows(img, int(math.Round(float64(h)*sy)))
 		out.Info.Resampled = true
+	}
+	// Before anything turns the page: a streak runs along the paper's path, up the image.
+	if clean, n := removeStreaks(img); n > 0 {
+		img, out.Info.Streaks = clean, n
 	}
 	pix, err := lept.FromGray(img)
 	if err != nil {
