@@ -34,7 +34,7 @@ fuzz_each = failed=""; for t in $(FUZZ_TARGETS); do \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzzing failed:$$failed"; exit 1; fi
 
-.PHONY: all build deps postgres demo test test-short fuzz fixtures-sample bench bench-ocr bench-e2e clean
+.PHONY: all build deps postgres demo test test-short fuzz fixtures-sample bench bench-go bench-tools bench-ocr bench-e2e clean
 
 all: build
 
@@ -88,21 +88,35 @@ fuzz: deps
 fixtures-sample: deps
 	$(GO) run ./cmd/intake fixtures --out fixtures/sample --seed 20261124 --count 11
 
-# bench runs the Go benchmarks: OCR and its stages, and the store at scale on PostgreSQL
-# (100,000 cases: attaching a follow-up letter; a night of 10,000 acknowledgements).
-bench: deps postgres
+# bench measures the whole product in one run (`intake-bench all`, at most 15 minutes on 2
+# cores) and prints one Markdown table, every figure beside its reference measured in the
+# same run, also written to bench-results/: OCR against the tesseract command and ocrmypdf,
+# peak memory on a 300-page PDF, a reduced end to end (the issue's 200 submissions:
+# make bench-e2e E2E_COUNT=200), 1000 files at once, and the store at scale on PostgreSQL.
+# It never fails on timing. BENCH_ALL_FLAGS=--quick shrinks every part to check it runs.
+BENCH_ALL_FLAGS ?=
+bench: build postgres bench-tools
+	$(GO) run ./cmd/intake-bench all --intake bin/intake --go $(GO) $(BENCH_ALL_FLAGS)
+
+# bench-go runs the Go benchmarks only: OCR and its stages, and the store at scale on
+# PostgreSQL (100,000 cases: attaching a follow-up letter; a night of 10,000 acknowledgements).
+bench-go: deps postgres
 	$(GO) test -run '^$$' -bench . -benchtime 3x $$($(GO) list ./... | grep -v -e /sinks/store$$ -e /pipeline/ack$$)
 	$(GO) test -run '^$$' -bench AttachFollowUp -benchtime 3x ./sinks/store
 	$(GO) test -run '^$$' -bench NightAtScale -benchtime 1x ./pipeline/ack
+
+# bench-tools installs ocrmypdf, the benchmarks' second reference, when missing (it is not
+# in .ci/apt-packages.txt: benchmarks only).
+bench-tools:
+	@dpkg-query -W -f='$${Status}' ocrmypdf 2>/dev/null | grep -q "ok installed" || { \
+	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends ocrmypdf; }
 
 # bench-ocr compares intake's OCR throughput with the tesseract command (2 processes) and
 # ocrmypdf (installed here if missing; benchmarks only) on the same pages, and measures
 # peak memory on a 300-page scanned PDF. It prints a table; it never fails on timing.
 BENCH_FLAGS ?=
-bench-ocr: build
-	@dpkg-query -W -f='$${Status}' ocrmypdf 2>/dev/null | grep -q "ok installed" || { \
-	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends ocrmypdf; }
+bench-ocr: build bench-tools
 	$(GO) run ./cmd/intake-bench ocr --intake bin/intake $(BENCH_FLAGS)
 
 # bench-e2e drops E2E_COUNT submissions at once into a running `intake run` (embedded store,

@@ -71,6 +71,51 @@ func benchE2E(o e2eOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	res := e2eMeasure(o, work, cdir, inputs, say)
+	runs, pages := res.runs, res.pages
+	ocrWall := res.ocrWall
+	lat, latPages, latErr := res.lat, res.latPages, res.latErr
+
+	host, _ := os.Hostname()
+	fmt.Fprintf(stdout, "End to end, %s, %s, %d workers, %s\n\n", host, cpuModel(), o.Workers, time.Now().Format("2006-01-02 15:04"))
+	fmt.Fprintf(stdout, "| store | files | pages | wall | pages/s | OCR alone pages/s | pipeline overhead | peak RSS |\n|---|---|---|---|---|---|---|---|\n")
+	ocrRate := float64(pages) / ocrWall.Seconds()
+	for _, r := range runs {
+		if r.err != nil {
+			fmt.Fprintf(stdout, "| %s | %d | %d | failed: %v | | | | |\n", r.store, len(inputs), r.pages, r.err)
+			continue
+		}
+		rate := float64(r.pages) / r.wall.Seconds()
+		fmt.Fprintf(stdout, "| %s | %d | %d | %s | %.2f | %.2f | %+.0f%% | %.0f MB |\n", r.store, r.inputs, r.pages,
+			r.wall.Round(time.Second), rate, ocrRate, 100*(r.wall.Seconds()/ocrWall.Seconds()-1), float64(r.peakRSS)/1024)
+	}
+	if latErr != nil {
+		fmt.Fprintf(stdout, "\nLatency of a fax alone: failed: %v\n", latErr)
+	} else if len(lat) > 0 {
+		slices.Sort(lat)
+		fmt.Fprintf(stdout, "\nLatency from drop to committed case, a %d-page fax alone in the inbox (embedded store, settle 300 ms), %d runs: median %.1f s, min %.1f s, max %.1f s\n",
+			latPages, len(lat), lat[len(lat)/2].Seconds(), lat[0].Seconds(), lat[len(lat)-1].Seconds())
+	}
+	fmt.Fprintf(stdout, "\nThe overhead is the whole run's wall time against `intake ocr` reading the same files with the same workers: watching, settling, claiming, hashing, archiving, classifying and committing.\n")
+	return nil
+}
+
+// e2eResult is what benchE2E measured.
+type e2eResult struct {
+	pages    int // of all the inputs
+	runs     []e2eRun
+	ocrWall  time.Duration // `intake ocr` alone on the same files
+	ocrRSS   int64         // kB, its peak resident memory
+	ocrErr   error
+	lat      []time.Duration // drop to committed case, a fax alone, in run order
+	latPages int
+	latErr   error
+}
+
+// e2eMeasure drops inputs (files of the corpus in cdir) at once into a running service on
+// each of o.Stores, reads them with `intake ocr` alone, and times a fax alone o.LatencyRuns
+// times (none when 0).
+func e2eMeasure(o e2eOptions, work, cdir string, inputs []e2eInput, say func(string, ...any)) e2eResult {
 	pages := 0
 	for _, in := range inputs {
 		pages += in.pages
@@ -94,41 +139,27 @@ func benchE2E(o e2eOptions, stdout, stderr io.Writer) error {
 	for _, in := range inputs {
 		files = append(files, filepath.Join(cdir, in.name))
 	}
+	res := e2eResult{pages: pages, runs: runs}
 	t := time.Now()
 	cmd := exec.Command(o.Intake, append([]string{"ocr", "--workers", strconv.Itoa(o.Workers)}, files...)...)
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	ocrErr := cmd.Run()
-	ocrWall := time.Since(t)
-	if ocrErr != nil {
-		// Files the pipeline quarantines fail here too; the time still counts what was read.
-		say("  intake ocr: %v (some inputs are damaged on purpose)", ocrErr)
-	}
-
-	say("latency of a 3-page fax alone, %d times...", o.LatencyRuns)
-	lat, latPages, latErr := e2eLatency(o, work, cdir, inputs)
-
-	host, _ := os.Hostname()
-	fmt.Fprintf(stdout, "End to end, %s, %s, %d workers, %s\n\n", host, cpuModel(), o.Workers, time.Now().Format("2006-01-02 15:04"))
-	fmt.Fprintf(stdout, "| store | files | pages | wall | pages/s | OCR alone pages/s | pipeline overhead | peak RSS |\n|---|---|---|---|---|---|---|---|\n")
-	ocrRate := float64(pages) / ocrWall.Seconds()
-	for _, r := range runs {
-		if r.err != nil {
-			fmt.Fprintf(stdout, "| %s | %d | %d | failed: %v | | | | |\n", r.store, len(inputs), r.pages, r.err)
-			continue
+	res.ocrErr = cmd.Run()
+	res.ocrWall = time.Since(t)
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			res.ocrRSS = ru.Maxrss
 		}
-		rate := float64(r.pages) / r.wall.Seconds()
-		fmt.Fprintf(stdout, "| %s | %d | %d | %s | %.2f | %.2f | %+.0f%% | %.0f MB |\n", r.store, r.inputs, r.pages,
-			r.wall.Round(time.Second), rate, ocrRate, 100*(r.wall.Seconds()/ocrWall.Seconds()-1), float64(r.peakRSS)/1024)
 	}
-	if latErr != nil {
-		fmt.Fprintf(stdout, "\nLatency of a fax alone: failed: %v\n", latErr)
-	} else {
-		slices.Sort(lat)
-		fmt.Fprintf(stdout, "\nLatency from drop to committed case, a %d-page fax alone in the inbox (embedded store, settle 300 ms), %d runs: median %.1f s, min %.1f s, max %.1f s\n",
-			latPages, len(lat), lat[len(lat)/2].Seconds(), lat[0].Seconds(), lat[len(lat)-1].Seconds())
+	if res.ocrErr != nil {
+		// Files the pipeline quarantines fail here too; the time still counts what was read.
+		say("  intake ocr: %v (some inputs are damaged on purpose)", res.ocrErr)
 	}
-	fmt.Fprintf(stdout, "\nThe overhead is the whole run's wall time against `intake ocr` reading the same files with the same workers: watching, settling, claiming, hashing, archiving, classifying and committing.\n")
-	return nil
+
+	if o.LatencyRuns > 0 {
+		say("latency of a 3-page fax alone, %d times...", o.LatencyRuns)
+		res.lat, res.latPages, res.latErr = e2eLatency(o, work, cdir, inputs)
+	}
+	return res
 }
 
 // e2eInputs lists the corpus's files with their sidecars, channels and pages.
@@ -162,9 +193,12 @@ type service struct {
 	logs chan string
 }
 
-func startIntake(o e2eOptions, data, dsn string, inboxes map[string]string, settle time.Duration) (*service, error) {
+// startIntake starts `intake run` on the inboxes (channel: folder) with extra flags added,
+// and returns once it watches.
+func startIntake(o e2eOptions, data, dsn string, inboxes map[string]string, settle time.Duration, extra ...string) (*service, error) {
 	args := []string{"run", "--data", data, "--workers", strconv.Itoa(o.Workers), "--settle", settle.String(),
 		"--instance", "bench", "--ack-schedule", "off", "--log-level", "info"}
+	args = append(args, extra...)
 	if dsn != "" {
 		args = append(args, "--db", dsn)
 	}

@@ -1,6 +1,8 @@
 // Command intake-bench measures intake on this machine and prints a table; every figure
 // stands beside its reference measured in the same run. It is a benchmark, not a test:
-// nothing fails on timing. `make bench-ocr` runs `intake-bench ocr`.
+// nothing fails on timing. `make bench` runs `intake-bench all` (every part, reduced to fit
+// 15 minutes, one table), `make bench-ocr` runs `intake-bench ocr` and `make bench-e2e`
+// runs `intake-bench e2e`.
 package main
 
 import (
@@ -24,8 +26,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "e2e" {
 		return runE2E(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "all" {
+		return runAll(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "ocr" {
-		fmt.Fprintln(stderr, "usage: intake-bench ocr|e2e [flags]   (see -h)")
+		fmt.Fprintln(stderr, "usage: intake-bench all|ocr|e2e [flags]   (see -h)")
 		return 2
 	}
 	fs := flag.NewFlagSet("intake-bench ocr", flag.ContinueOnError)

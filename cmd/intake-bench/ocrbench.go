@@ -75,43 +75,13 @@ func benchOCR(o ocrBenchOptions, stdout, stderr io.Writer) error {
 	if _, err := corpus.WriteDir(cdir, corpus.Options{Seed: o.Seed, Count: 48}); err != nil {
 		return err
 	}
-	groups := []*benchGroup{
-		{name: "mail scan (300 dpi grey JPEG and G4)", conditions: []string{"mail_jpeg300", "mail_g4_300"}},
-		{name: "fax fine (204x196)", conditions: []string{"fax_fine"}},
-		{name: "fax normal (204x98)", conditions: []string{"fax_normal"}},
-	}
-	if err := pickFiles(cdir, groups, o.Pages); err != nil {
-		return err
-	}
-	for _, g := range groups {
-		if err := extract(work, g); err != nil {
-			return err
-		}
-	}
-
-	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: o.Workers, Languages: strings.Split(o.Langs, "+")})
+	groups, err := ocrGroups(cdir, work, o.Pages)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-
-	type row struct {
-		g                    *benchGroup
-		project, cli, ocrpdf contender
-	}
-	var rows []row
-	for _, g := range groups {
-		say("%s: %d files, %d pages", g.name, len(g.files), g.pages)
-		r := row{g: g}
-		say("  intake (decode, prepare, recognise)...")
-		r.project = runProject(pool, o.Workers, g)
-		say("  tesseract command x%d...", o.Workers)
-		r.cli = runTesseractCLI(o, g)
-		if !o.SkipOCRmyPDF {
-			say("  ocrmypdf --jobs %d...", o.Workers)
-			r.ocrpdf = runOCRmyPDF(o, work, g)
-		}
-		rows = append(rows, r)
+	rows, err := measureOCR(o, work, groups, say)
+	if err != nil {
+		return err
 	}
 
 	var rss int64
@@ -163,6 +133,56 @@ func benchOCR(o ocrBenchOptions, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\n(a) reads the files themselves: decoding, resampling, orientation, deskew and recognition. (b) gets the page images already extracted (uncompressed TIFF, --dpi given). Word accuracy is against the corpus's printed text.\n")
 	return nil
+}
+
+// ocrRow is one row of the OCR table: one group read by each contender.
+type ocrRow struct {
+	g                    *benchGroup
+	project, cli, ocrpdf contender
+}
+
+// ocrGroups picks, from the corpus in cdir, whole files of each kind of input until each
+// has at least pages pages, and extracts their page images under work.
+func ocrGroups(cdir, work string, pages int) ([]*benchGroup, error) {
+	groups := []*benchGroup{
+		{name: "mail scan (300 dpi grey JPEG and G4)", conditions: []string{"mail_jpeg300", "mail_g4_300"}},
+		{name: "fax fine (204x196)", conditions: []string{"fax_fine"}},
+		{name: "fax normal (204x98)", conditions: []string{"fax_normal"}},
+	}
+	if err := pickFiles(cdir, groups, pages); err != nil {
+		return nil, err
+	}
+	for _, g := range groups {
+		if err := extract(work, g); err != nil {
+			return nil, err
+		}
+	}
+	return groups, nil
+}
+
+// measureOCR reads every group with intake's engine pool (started here, closed after), the
+// tesseract command and ocrmypdf (unless skipped).
+func measureOCR(o ocrBenchOptions, work string, groups []*benchGroup, say func(string, ...any)) ([]ocrRow, error) {
+	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: o.Workers, Languages: strings.Split(o.Langs, "+")})
+	if err != nil {
+		return nil, err
+	}
+	defer pool.Close()
+	var rows []ocrRow
+	for _, g := range groups {
+		say("%s: %d files, %d pages", g.name, len(g.files), g.pages)
+		r := ocrRow{g: g}
+		say("  intake (decode, prepare, recognise)...")
+		r.project = runProject(pool, o.Workers, g)
+		say("  tesseract command x%d...", o.Workers)
+		r.cli = runTesseractCLI(o, g)
+		if !o.SkipOCRmyPDF {
+			say("  ocrmypdf --jobs %d...", o.Workers)
+			r.ocrpdf = runOCRmyPDF(o, work, g)
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
 }
 
 // pickFiles takes whole files of each group's conditions, in sequence order, until the
@@ -399,45 +419,14 @@ func firstLine(s string) string {
 	return s
 }
 
-// measureRSS builds a scanned PDF of n pages from the group's page images (re-encoded as
-// 300 dpi grey JPEG, as a scanning station writes them) and runs `intake ocr` on it as a
-// child process, returning its peak resident memory in KiB.
+// measureRSS builds a scanned PDF of o.RSSPages pages from the group's page images (see
+// writeScanPDF) and runs `intake ocr` on it as a child process, returning its peak resident
+// memory in KiB.
 func measureRSS(o ocrBenchOptions, work string, g *benchGroup) (int64, time.Duration, error) {
-	var jpegs [][]byte
-	var sizes []image.Point
-	for _, im := range g.images {
-		if im.dpi != 300 || len(jpegs) >= 12 {
-			continue
-		}
-		img, err := readTIFF(im.path)
-		if err != nil {
-			return 0, 0, err
-		}
-		var b bytes.Buffer
-		if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 75}); err != nil {
-			return 0, 0, err
-		}
-		jpegs = append(jpegs, b.Bytes())
-		sizes = append(sizes, img.Rect.Size())
-	}
-	if len(jpegs) == 0 {
-		return 0, 0, fmt.Errorf("no 300 dpi pages to build the PDF from")
-	}
-	pages := make([]scanout.PDFPage, o.RSSPages)
-	for i := range pages {
-		k := i % len(jpegs)
-		pages[i] = scanout.PDFPage{JPEG: jpegs[k], JPEGGray: true, PixW: sizes[k].X, PixH: sizes[k].Y, XDPI: 300, YDPI: 300}
-	}
-	path := filepath.Join(work, fmt.Sprintf("scan-%dpages.pdf", o.RSSPages))
-	f, err := os.Create(path)
+	path, err := writeScanPDF(work, g, o.RSSPages)
 	if err != nil {
 		return 0, 0, err
 	}
-	if err := scanout.WritePDF(f, pages, scanout.PDFInfo{Producer: "intake-bench"}); err != nil {
-		f.Close()
-		return 0, 0, err
-	}
-	f.Close()
 	cmd := exec.Command(o.Intake, "ocr", "--workers", fmt.Sprint(o.Workers), "--lang", o.Langs, path)
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
 	cmd.Stdout = io.Discard
@@ -452,6 +441,47 @@ func measureRSS(o ocrBenchOptions, work string, g *benchGroup) (int64, time.Dura
 		return 0, 0, fmt.Errorf("no resource usage on this system")
 	}
 	return ru.Maxrss, time.Since(start), nil
+}
+
+// writeScanPDF writes a scanned PDF of n pages made from the group's 300 dpi page images
+// (re-encoded as grey JPEG, as a scanning station writes them, up to 12 distinct pages
+// repeated) and returns its path.
+func writeScanPDF(work string, g *benchGroup, n int) (string, error) {
+	var jpegs [][]byte
+	var sizes []image.Point
+	for _, im := range g.images {
+		if im.dpi != 300 || len(jpegs) >= 12 {
+			continue
+		}
+		img, err := readTIFF(im.path)
+		if err != nil {
+			return "", err
+		}
+		var b bytes.Buffer
+		if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 75}); err != nil {
+			return "", err
+		}
+		jpegs = append(jpegs, b.Bytes())
+		sizes = append(sizes, img.Rect.Size())
+	}
+	if len(jpegs) == 0 {
+		return "", fmt.Errorf("no 300 dpi pages to build the PDF from")
+	}
+	pages := make([]scanout.PDFPage, n)
+	for i := range pages {
+		k := i % len(jpegs)
+		pages[i] = scanout.PDFPage{JPEG: jpegs[k], JPEGGray: true, PixW: sizes[k].X, PixH: sizes[k].Y, XDPI: 300, YDPI: 300}
+	}
+	path := filepath.Join(work, fmt.Sprintf("scan-%dpages.pdf", n))
+	f, err := os.Create(path)
+	if err != nil {
+		return "", err
+	}
+	if err := scanout.WritePDF(f, pages, scanout.PDFInfo{Producer: "intake-bench"}); err != nil {
+		f.Close()
+		return "", err
+	}
+	return path, f.Close()
 }
 
 func readTIFF(path string) (*image.Gray, error) {
