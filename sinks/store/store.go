@@ -97,7 +97,17 @@ func (s *Store) openSQLite(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("store: cannot open the embedded database %s: %w", path, err)
 	}
-	if err := db.PingContext(ctx); err != nil {
+	// Several processes opening a fresh database at once race to turn on WAL, which takes
+	// an exclusive lock; the loser can be told "database is locked" without waiting for
+	// it. Opening again a moment later finds WAL on.
+	for attempt := 1; ; attempt++ {
+		err = db.PingContext(ctx)
+		if err == nil || !Transient(err) || attempt == 20 || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(time.Duration(attempt) * 25 * time.Millisecond)
+	}
+	if err != nil {
 		db.Close()
 		return fmt.Errorf("store: cannot open the embedded database %s: %w", path, err)
 	}
