@@ -29,8 +29,10 @@ import (
 
 // The service's HTTP side, on --http (127.0.0.1 only unless told otherwise): /healthz
 // says the process is alive, /readyz whether it can work (store reachable, inboxes
-// readable, OCR engines loaded, not stopping), /metrics what it has done, for Prometheus.
-// Nothing it serves holds health information: counts, durations and ids of stages only.
+// readable, OCR engines loaded, not stopping), /metrics what it has done, for Prometheus:
+// counts, durations and ids of stages only, no health information. /review/ is the review
+// station (pipeline/review): health information, behind its own sign-in, sessions and
+// CSRF checks.
 
 // metrics are the service's Prometheus metrics.
 type metrics struct {
@@ -210,9 +212,10 @@ func (r *readiness) check(ctx context.Context) (bool, map[string]string) {
 	return ready, out
 }
 
-// serveHTTP serves the three endpoints on addr until ctx ends. It returns once listening,
+// serveHTTP serves the three endpoints, and the review station rv when not nil, on addr
+// until ctx ends. It returns once listening,
 // or with the error of listening.
-func serveHTTP(ctx context.Context, addr string, m *metrics, r *readiness, log *slog.Logger) error {
+func serveHTTP(ctx context.Context, addr string, m *metrics, r *readiness, rv http.Handler, log *slog.Logger) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -227,6 +230,9 @@ func serveHTTP(ctx context.Context, addr string, m *metrics, r *readiness, log *
 		json.NewEncoder(w).Encode(map[string]any{"ready": ok, "checks": checks})
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	if rv != nil {
+		mux.Handle("/review/", rv) // the review station: its own sessions and CSRF checks
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("--http %s: %w", addr, err)

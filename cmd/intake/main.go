@@ -24,6 +24,7 @@ Usage:
   intake ack [--at TIME] [--dry-run] [--json]          make the acknowledgement letters that are due
   intake config check [--config FILE] [flags]         validate the configuration and print what is in force
   intake healthcheck [--url URL]                      exit 0 when the service's /healthz answers
+  intake user add [--db URL] [--data DIR] NAME        add a reviewer (password in INTAKE_USER_PASSWORD or on stdin)
 
 Every command that uses the store reads --config FILE (or INTAKE_CONFIG), then the
 environment (INTAKE_DATA, INTAKE_DB, INTAKE_DB_PASSWORD, ...), then its flags, each
@@ -72,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdConfig(args[1:], stdout, stderr)
 	case "healthcheck":
 		return cmdHealthcheck(args[1:], stdout, stderr)
+	case "user":
+		return cmdUser(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "intake: unknown command %q\n\n%s", args[0], usage)
 	return 2

@@ -14,7 +14,9 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"intake/pipeline"
+	"intake/pipeline/review"
 	"intake/pipeline/watch"
+	"intake/sinks/archive"
 	"intake/sinks/store"
 )
 
@@ -83,7 +85,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		// "stopping" meanwhile.
 		httpCtx, stopHTTP := context.WithCancel(context.Background())
 		defer stopHTTP()
-		if err := serveHTTP(httpCtx, cfg.HTTP, m, ready, log); err != nil {
+		arc, err := archive.New(cfg.Data, pipeline.HelpCenterZone)
+		if err != nil {
+			fmt.Fprintf(stderr, "intake run: %v\n", err)
+			return 2
+		}
+		rv := review.New(st, arc, review.Options{Log: log, Limits: c.rasterLimits()})
+		if err := serveHTTP(httpCtx, cfg.HTTP, m, ready, rv, log); err != nil {
 			fmt.Fprintf(stderr, "intake run: %v\n", err)
 			return 2
 		}

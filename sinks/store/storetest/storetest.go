@@ -47,6 +47,11 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"Jobs", testJobs},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"Migrate", testMigrate},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"ReviewQueue", testReviewQueue},
+		{"ReviewField", testReviewField},
+		{"AttachDocument", testAttachDocument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })

@@ -1,0 +1,115 @@
+package review
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/png"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/image/draw"
+
+	"intake/ocr/raster"
+	"intake/pipeline/record"
+)
+
+// imageWidth is the width page images are served at: enough to read a form's print on a
+// screen, a fraction of a 300 dpi scan's bytes.
+const imageWidth = 1000
+
+// pageImage serves page N (1-based) of an input as a PNG about imageWidth pixels wide. The
+// file is the archived original the store names for the input; the request gives only
+// ids.
+func (h *handler) pageImage(w http.ResponseWriter, r *http.Request, s *record.Session) {
+	inputID, err1 := strconv.ParseInt(r.PathValue("input"), 10, 64)
+	num, ok := strings.CutSuffix(r.PathValue("file"), ".png")
+	page, err2 := strconv.Atoi(num)
+	if err1 != nil || err2 != nil || !ok || inputID <= 0 || page < 1 {
+		http.NotFound(w, r)
+		return
+	}
+	in, err := h.st.InputByID(r.Context(), inputID)
+	if err != nil {
+		h.imageFailed(w, r, inputID, page, err)
+		return
+	}
+	if in == nil || in.Archive == "" || !filepath.IsLocal(in.Archive) {
+		http.NotFound(w, r)
+		return
+	}
+	select {
+	case h.images <- struct{}{}:
+		defer func() { <-h.images }()
+	case <-r.Context().Done():
+		return
+	}
+	img, err := h.readPage(filepath.Join(h.arc.Root(), in.Archive), page)
+	if errors.Is(err, errNoPage) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		h.imageFailed(w, r, inputID, page, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
+		h.imageFailed(w, r, inputID, page, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Write(buf.Bytes())
+}
+
+var errNoPage = errors.New("review: the input has no such page")
+
+// readPage decodes page (1-based) of the file at path, scaled down to imageWidth.
+func (h *handler) readPage(path string, page int) (image.Image, error) {
+	doc, err := raster.OpenFile(path, h.opts.Limits)
+	if err != nil {
+		return nil, err
+	}
+	defer doc.Close()
+	if page > doc.NumPages() {
+		return nil, errNoPage
+	}
+	p, err := doc.Page(page - 1)
+	if err != nil {
+		return nil, err
+	}
+	return scaleToWidth(p.Image, imageWidth, aspect(p)), nil
+}
+
+// aspect is how much taller than its pixels a page is: a fax in normal mode has half as
+// many lines per inch as dots across (204 x 98 dpi) and would show squashed otherwise.
+func aspect(p *raster.Page) float64 {
+	if p.XDPI <= 0 || p.YDPI <= 0 {
+		return 1
+	}
+	return p.XDPI / p.YDPI
+}
+
+// scaleToWidth is img scaled to at most width pixels wide, its height stretched by
+// aspect so that the page keeps its proportions on paper.
+func scaleToWidth(img *image.Gray, width int, aspect float64) image.Image {
+	b := img.Bounds()
+	if b.Dx() <= width && aspect == 1 {
+		return img
+	}
+	width = min(width, b.Dx())
+	height := max(1, int(float64(b.Dy())*float64(width)/float64(b.Dx())*aspect+0.5))
+	dst := image.NewGray(image.Rect(0, 0, width, height))
+	draw.BiLinear.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	return dst
+}
+
+// imageFailed logs by ids (the errors of the store and of raster name no content) and
+// answers 500.
+func (h *handler) imageFailed(w http.ResponseWriter, r *http.Request, inputID int64, page int, err error) {
+	h.log.Error("review: page image", "input_id", inputID, "page", page, "error", err)
+	http.Error(w, "the page image could not be made", http.StatusInternalServerError)
+}

@@ -1,0 +1,263 @@
+package review
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"intake/pipeline/record"
+)
+
+// ---- the queues
+
+type queuesPage struct {
+	base
+	Review      []record.ReviewCase
+	Unmatched   []unmatchedView
+	Quarantined []record.Input
+}
+
+type unmatchedView struct {
+	record.Document
+	Flagged int
+}
+
+// queues shows what waits for a person: flagged fields by case (urgent first, then the
+// oldest), documents that matched no case, and quarantined inputs with their reasons.
+func (h *handler) queues(w http.ResponseWriter, r *http.Request, s *record.Session) {
+	ctx := r.Context()
+	p := queuesPage{base: baseOf("Review queues", s)}
+	var err error
+	if p.Review, err = h.st.ReviewQueue(ctx); err != nil {
+		h.fail(w, r, s, "review queue", err)
+		return
+	}
+	docs, err := h.st.Unmatched(ctx)
+	if err != nil {
+		h.fail(w, r, s, "unmatched documents", err)
+		return
+	}
+	for _, d := range docs {
+		v := unmatchedView{Document: d}
+		for _, f := range d.Fields {
+			if f.NeedsReview {
+				v.Flagged++
+			}
+		}
+		p.Unmatched = append(p.Unmatched, v)
+	}
+	if p.Quarantined, err = h.st.Quarantined(ctx, h.opts.QuarantineLimit); err != nil {
+		h.fail(w, r, s, "quarantined inputs", err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "queues.html", p)
+}
+
+// ---- the case page
+
+type casePage struct {
+	base
+	Case   *record.Case
+	Docs   []docView
+	Fields []fieldView // the flagged ones first
+}
+
+type docView struct {
+	ID      int64
+	InputID int64
+	Kind    string
+	Pages   []pageView
+}
+
+type pageView struct {
+	InputID int64
+	Page    int // 1-based, in the input
+	Boxes   []boxView
+}
+
+// boxView is a field's word box on its page, in fractions of the page, for the script
+// that positions the highlight.
+type boxView struct {
+	FieldID int64
+	Box     string // "x0 y0 x1 y1"
+	Flagged bool
+}
+
+type fieldView struct {
+	ID          int64
+	DocumentID  int64
+	Key         string
+	Value       string
+	Bool        bool // the value is yes/no
+	Confidence  string
+	Page        int
+	Flagged     bool
+	CorrectedBy string
+	Focus       bool
+}
+
+// casePage shows a case's documents with their page images and the word boxes of their
+// fields, and a form per field. The first flagged field after the one just reviewed (the
+// ?after= query), else the first flagged, has the focus: Enter confirms it, and the next
+// page load moves on.
+func (h *handler) casePage(w http.ResponseWriter, r *http.Request, s *record.Session) {
+	ctx := r.Context()
+	c, err := h.st.CaseByNumber(ctx, r.PathValue("number"))
+	if err != nil {
+		h.fail(w, r, s, "find the case", err)
+		return
+	}
+	if c == nil {
+		h.message(w, r, s, http.StatusNotFound, "No case has this number.")
+		return
+	}
+	docs, err := h.st.CaseDocuments(ctx, c.ID)
+	if err != nil {
+		h.fail(w, r, s, "documents of the case", err)
+		return
+	}
+	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	p := casePage{base: baseOf("Case "+c.Number, s), Case: c, Fields: fieldViews(docs, after)}
+	for _, d := range docs {
+		p.Docs = append(p.Docs, docViewOf(d))
+	}
+	h.render(w, r, http.StatusOK, "case.html", p)
+}
+
+// fieldViews lists the fields of docs, the flagged ones first, each group in document
+// order, and marks the one to focus: the first flagged field after field after in
+// document order, else the first flagged.
+func fieldViews(docs []record.Document, after int64) []fieldView {
+	var flagged, rest []fieldView
+	afterAt, focus := -1, -1
+	for _, d := range docs {
+		for _, f := range d.Fields {
+			if f.ID == after {
+				afterAt = len(flagged)
+			}
+			v := fieldViewOf(d.ID, f)
+			if f.NeedsReview {
+				flagged = append(flagged, v)
+			} else {
+				rest = append(rest, v)
+			}
+		}
+	}
+	switch {
+	case afterAt >= 0 && afterAt < len(flagged):
+		focus = afterAt
+	case len(flagged) > 0:
+		focus = 0
+	}
+	if focus >= 0 {
+		flagged[focus].Focus = true
+	}
+	return append(flagged, rest...)
+}
+
+func fieldViewOf(docID int64, f record.Field) fieldView {
+	v := fieldView{ID: f.ID, DocumentID: docID, Key: f.Key, Confidence: fmt.Sprintf("%.2f", f.Confidence),
+		Page: f.Page, Flagged: f.NeedsReview, CorrectedBy: f.CorrectedBy}
+	switch x := f.Value.(type) {
+	case string:
+		v.Value = x
+	case bool:
+		v.Value, v.Bool = strconv.FormatBool(x), true
+	}
+	return v
+}
+
+func docViewOf(d record.Document) docView {
+	v := docView{ID: d.ID, InputID: d.InputID, Kind: d.Kind}
+	for _, n := range d.Pages {
+		pv := pageView{InputID: d.InputID, Page: n}
+		for _, f := range d.Fields {
+			if f.Page == n && f.Box != [4]float64{} {
+				pv.Boxes = append(pv.Boxes, boxView{FieldID: f.ID, Flagged: f.NeedsReview,
+					Box: fmt.Sprintf("%.4f %.4f %.4f %.4f", f.Box[0], f.Box[1], f.Box[2], f.Box[3])})
+			}
+		}
+		v.Pages = append(v.Pages, pv)
+	}
+	return v
+}
+
+// ---- the changes
+
+// reviewField confirms a field (its value sent back unchanged, or no value) or corrects it
+// (another value), then goes back to the case with the next flagged field focused.
+func (h *handler) reviewField(w http.ResponseWriter, r *http.Request, s *record.Session) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.message(w, r, s, http.StatusNotFound, "There is no such field.")
+		return
+	}
+	value, err := formValue(r)
+	if err != nil {
+		h.message(w, r, s, http.StatusBadRequest, err.Error())
+		return
+	}
+	c, err := h.st.ReviewField(r.Context(), id, value, s.UserName)
+	switch {
+	case errors.Is(err, record.ErrNotFound):
+		h.message(w, r, s, http.StatusNotFound, "There is no such field.")
+		return
+	case err != nil:
+		h.fail(w, r, s, "review a field", err)
+		return
+	}
+	h.log.Info("review: field reviewed", "field_id", id, "user_id", s.UserID)
+	if c == nil { // a field of an unmatched document
+		http.Redirect(w, r, "/review/", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, caseURL(c.Number)+"?after="+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// formValue is the value a field's form sends: nil when it sends none (confirm as it is),
+// a bool for a yes/no field, else the text without surrounding spaces.
+func formValue(r *http.Request) (any, error) {
+	vs, ok := r.PostForm["value"]
+	if !ok || len(vs) == 0 {
+		return nil, nil
+	}
+	v := strings.TrimSpace(vs[0])
+	if r.PostForm.Get("type") != "bool" {
+		return v, nil
+	}
+	switch strings.ToLower(v) {
+	case "true", "yes", "y", "x", "1", "sí", "si":
+		return true, nil
+	case "false", "no", "n", "0", "":
+		return false, nil
+	}
+	return nil, errors.New("This field is yes or no: type true or false.")
+}
+
+// attach links a document of the unmatched queue to the case whose number was typed.
+func (h *handler) attach(w http.ResponseWriter, r *http.Request, s *record.Session) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.message(w, r, s, http.StatusNotFound, "There is no such document.")
+		return
+	}
+	c, err := h.st.AttachDocument(r.Context(), id, strings.TrimSpace(r.PostForm.Get("case")), s.UserName)
+	switch {
+	case errors.Is(err, record.ErrNotFound):
+		h.message(w, r, s, http.StatusNotFound, "No case has this number, or the document does not exist. Go back and check the number.")
+		return
+	case errors.Is(err, record.ErrExists):
+		h.message(w, r, s, http.StatusConflict, "This document is already part of a case.")
+		return
+	case err != nil:
+		h.fail(w, r, s, "attach a document", err)
+		return
+	}
+	h.log.Info("review: document attached", "document_id", id, "case_id", c.ID, "user_id", s.UserID)
+	http.Redirect(w, r, caseURL(c.Number), http.StatusSeeOther)
+}
+
+func caseURL(number string) string { return "/review/cases/" + url.PathEscape(number) }
