@@ -7,6 +7,7 @@ export OMP_THREAD_LIMIT := 1
 export GOFLAGS ?= -buildvcs=false
 
 APT_PACKAGES := $(shell grep -v '^\s*\(\#\|$$\)' .ci/apt-packages.txt)
+APT_TEST_PACKAGES := $(shell grep -v '^\s*\(\#\|$$\)' .ci/apt-test-packages.txt)
 DEMO_DIR ?= demo-corpus
 DEMO_SEED ?= 1
 DEMO_COUNT ?= 12
@@ -34,14 +35,21 @@ fuzz_each = failed=""; for t in $(FUZZ_TARGETS); do \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzzing failed:$$failed"; exit 1; fi
 
-.PHONY: all build deps postgres demo test test-short fuzz fixtures-sample bench bench-go bench-tools bench-ocr bench-e2e clean
+.PHONY: all build deps deps-test postgres demo test test-short fuzz fixtures-sample bench bench-go bench-tools bench-ocr bench-e2e clean
 
 all: build
 
-# deps installs the system packages that are missing (as root, with apt-get) and checks Go.
+# deps installs the system packages that are missing (as root, with apt-get) and checks Go;
+# deps-test also those only the tests need.
 deps:
 	@command -v $(GO) >/dev/null || { echo "Go 1.26 or newer is needed: see README.md"; exit 1; }
-	@missing=""; for p in $(APT_PACKAGES); do \
+	@$(call apt_install,$(APT_PACKAGES))
+
+deps-test: deps
+	@$(call apt_install,$(APT_TEST_PACKAGES))
+
+# apt_install installs those of the packages $(1) that are missing.
+apt_install = missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -69,7 +77,7 @@ demo: build
 	@echo "Look closer: ./bin/intake cases show --data $(DEMO_DATA) NUMBER; what waits for a person: ./bin/intake cases unmatched --data $(DEMO_DATA)"
 	@echo "Score the reading against the corpus's truth: ./bin/intake eval $(DEMO_DIR)"
 
-test: deps postgres
+test: deps-test postgres
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
