@@ -77,6 +77,15 @@ func (m *memTx) FindCases(q record.CaseQuery) ([]record.Case, error) {
 	return out, nil
 }
 func (m *memTx) CasesOfInput(id int64) ([]record.Case, error) { return nil, nil }
+func (m *memTx) CaseDocuments(caseID int64) ([]record.Document, error) {
+	var out []record.Document
+	for _, d := range m.docs {
+		if m.links[d.ID] == caseID {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
 func (m *memTx) Unmatched(since time.Time) ([]record.Document, error) {
 	var out []record.Document
 	for _, d := range m.docs {

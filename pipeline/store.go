@@ -42,6 +42,8 @@ type Tx interface {
 	FindCases(q record.CaseQuery) ([]record.Case, error)
 	// CasesOfInput lists the cases the documents of an input are linked to.
 	CasesOfInput(inputID int64) ([]record.Case, error)
+	// CaseDocuments lists the documents linked to a case, with their fields.
+	CaseDocuments(caseID int64) ([]record.Document, error)
 	// Unmatched lists the documents, with their fields, of processed inputs received at or
 	// after since that are linked to no case (they wait for a person).
 	Unmatched(since time.Time) ([]record.Document, error)

@@ -24,7 +24,7 @@ import (
 // joins none; the analyst, added with `intake user add`, signs in, corrects a field of the
 // case with the keyboard (type, Enter), and attaches the letter to the case from the queue
 // of unmatched documents. The store must then hold the correction and the link, with the
-// events, and the case page is saved as a screenshot (its path is logged; with
+// events, the case's facts derived again (its enrollee renamed), and the case page is saved as a screenshot (its path is logged; with
 // INTAKE_REVIEW_SCREENSHOT=FILE it is written there too) for a person to look at.
 func TestReviewInBrowser(t *testing.T) {
 	if testing.Short() {
@@ -194,8 +194,13 @@ func TestReviewInBrowser(t *testing.T) {
 			t.Errorf("event %s holds the value", e.Kind)
 		}
 	}
-	if !slices.Contains(evKinds, "field.corrected") || !slices.Contains(evKinds, "document.attached") {
-		t.Errorf("the case's events %v lack the correction or the attachment", evKinds)
+	if !slices.Contains(evKinds, "field.corrected") || !slices.Contains(evKinds, "document.attached") ||
+		!slices.Contains(evKinds, "case.recomputed") {
+		t.Errorf("the case's events %v lack the correction, the attachment or the facts derived again", evKinds)
+	}
+	// The acknowledgement goes to the name as corrected.
+	if now, err := st.CaseByNumber(t.Context(), number); err != nil || now.Enrollee.LastName != "Delacroix-Nguyen" {
+		t.Errorf("the case's enrollee after the correction: %v (%v)", now, err)
 	}
 	if !strings.Contains(afterAttach, "denial_letter") && !strings.Contains(strings.ToLower(afterAttach), "letter") {
 		t.Errorf("after attaching, the case page does not show the letter")

@@ -90,7 +90,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "intake run: %v\n", err)
 			return 2
 		}
-		rv := review.New(st, arc, review.Options{Log: log, Limits: c.rasterLimits()})
+		rv := review.New(st, arc, review.Options{Log: log, Limits: c.rasterLimits(),
+			Recompute: func(ctx context.Context, caseID int64, actor string) error {
+				_, err := pipeline.Recompute(ctx, st, caseID, actor, c.due())
+				return err
+			}})
 		if err := serveHTTP(httpCtx, cfg.HTTP, m, ready, rv, log); err != nil {
 			fmt.Fprintf(stderr, "intake run: %v\n", err)
 			return 2

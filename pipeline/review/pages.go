@@ -214,6 +214,7 @@ func (h *handler) reviewField(w http.ResponseWriter, r *http.Request, s *record.
 		http.Redirect(w, r, "/review/", http.StatusSeeOther)
 		return
 	}
+	h.recompute(r, c.ID, s)
 	http.Redirect(w, r, caseURL(c.Number)+"?after="+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
@@ -257,7 +258,19 @@ func (h *handler) attach(w http.ResponseWriter, r *http.Request, s *record.Sessi
 		return
 	}
 	h.log.Info("review: document attached", "document_id", id, "case_id", c.ID, "user_id", s.UserID)
+	h.recompute(r, c.ID, s)
 	http.Redirect(w, r, caseURL(c.Number), http.StatusSeeOther)
+}
+
+// recompute derives the case's facts again after a change; the change itself is
+// committed, so a failure here is logged, and the next change tries again.
+func (h *handler) recompute(r *http.Request, caseID int64, s *record.Session) {
+	if h.opts.Recompute == nil {
+		return
+	}
+	if err := h.opts.Recompute(r.Context(), caseID, s.UserName); err != nil {
+		h.log.Error("review: the case's facts could not be derived again", "case_id", caseID, "error", err)
+	}
 }
 
 func caseURL(number string) string { return "/review/cases/" + url.PathEscape(number) }

@@ -62,6 +62,10 @@ type Options struct {
 	ImageWorkers int
 	// QuarantineLimit is how many quarantined inputs the queues page lists (default 200).
 	QuarantineLimit int
+	// Recompute, when set, derives a case's facts again after a person changed one of its
+	// fields or attached a document to it (pipeline.Recompute): kind, urgency, flags, the
+	// enrollee the acknowledgement is addressed to.
+	Recompute func(ctx context.Context, caseID int64, actor string) error
 }
 
 func (o Options) withDefaults() Options {
