@@ -49,6 +49,12 @@ type PrepareOptions struct {
 	MinOrientationConfidence float64  // default DefaultMinOrientationConfidence
 	MinSkew                  float64  // degrees; default DefaultMinSkew
 	NoDeskew                 bool     // leave the skew as it is (it is still measured)
+	// Turn, when Known, is how the page is to be turned (clockwise degrees: 0, 90, 180,
+	// 270) instead of looking: the review station shows a page as it was read.
+	Turn struct {
+		Degrees int
+		Known   bool
+	}
 }
 
 // Prepared is a page image ready for recognition and what was done to make it so.
@@ -185,8 +191,40 @@ func Prepare(pg *raster.Page, o PrepareOptions) (*Prepared, error) {
 	if err != nil {
 		return fail("skew", err)
 	}
+	// turnQuarters turns the page q quarters clockwise, and measures the skew again when
+	// the lines were upright.
+	turnQuarters := func(q int) error {
+		if q == 0 {
+			return nil
+		}
+		p, err := pix.RotateQuarter(q)
+		if err != nil {
+			_, err = fail("rotate", err)
+			return err
+		}
+		replace(p)
+		b, err := bin.RotateQuarter(q)
+		if err != nil {
+			_, err = fail("rotate", err)
+			return err
+		}
+		bin.Close()
+		bin = b
+		out.Rotation = q * 90
+		if q%2 == 1 {
+			if angle, conf, err = bin.FindSkew(MaxSkew, 2); err != nil {
+				_, err = fail("skew", err)
+				return err
+			}
+		}
+		return nil
+	}
 	t2 := time.Now()
-	if o.Orienter != nil {
+	if o.Turn.Known {
+		if err := turnQuarters(((o.Turn.Degrees/90)%4 + 4) % 4); err != nil {
+			return nil, err
+		}
+	} else if o.Orienter != nil {
 		q, sure, err := uprightText(bin, conf, &out.Info)
 		if err != nil {
 			return fail("orientation", err)
@@ -213,24 +251,8 @@ func Prepare(pg *raster.Page, o PrepareOptions) (*Prepared, error) {
 				q = or.Rotate / 90 % 4
 			}
 		}
-		if q != 0 {
-			p, err := pix.RotateQuarter(q)
-			if err != nil {
-				return fail("rotate", err)
-			}
-			replace(p)
-			b, err := bin.RotateQuarter(q)
-			if err != nil {
-				return fail("rotate", err)
-			}
-			bin.Close()
-			bin = b
-			out.Rotation = q * 90
-			if q%2 == 1 { // the lines were upright: measure again
-				if angle, conf, err = bin.FindSkew(MaxSkew, 2); err != nil {
-					return fail("skew", err)
-				}
-			}
+		if err := turnQuarters(q); err != nil {
+			return nil, err
 		}
 	}
 	t3 := time.Now()

@@ -43,6 +43,31 @@ type Item struct {
 	Fax        json.RawMessage // fax metadata to keep with the input; nil when none
 }
 
+// PagesSuffix names the archived file, beside an original, that says how each page was
+// turned to be read (PageTurn, as JSON): the review station shows a page as it was read,
+// so that the word boxes of its fields fall where they belong.
+const PagesSuffix = ".pages.json"
+
+// PageTurn is how one page was turned before it was read.
+type PageTurn struct {
+	Page     int     `json:"page"`     // 1-based
+	Rotation int     `json:"rotation"` // clockwise degrees: 0, 90, 180, 270
+	Read     bool    `json:"read"`     // false when the page could not be read
+	Skew     float64 `json:"skew"`     // degrees, as ocr.Page.Skew
+}
+
+func pagesJSON(pages []classify.Page) []byte {
+	out := make([]PageTurn, len(pages))
+	for i, pg := range pages {
+		out[i] = PageTurn{Page: i + 1}
+		if pg.OCR != nil {
+			out[i].Rotation, out[i].Skew, out[i].Read = pg.OCR.Rotation, pg.OCR.Skew, true
+		}
+	}
+	b, _ := json.Marshal(out)
+	return b
+}
+
 // ItemName is the name an input is known by: its base name, with bytes that are not UTF-8
 // (a scanner on another code page) replaced, since the store keeps text.
 func ItemName(path string) string {
@@ -199,6 +224,9 @@ func (p *Processor) Process(ctx context.Context, it Item) (*Outcome, error) {
 	}
 	if err := p.Archive.Put(rel, ".ocr.txt", []byte(text.String())); err != nil {
 		return nil, fmt.Errorf("archiving the OCR text: %w", err)
+	}
+	if err := p.Archive.Put(rel, PagesSuffix, pagesJSON(pages)); err != nil {
+		return nil, fmt.Errorf("archiving how the pages were turned: %w", err)
 	}
 	lap(3)
 

@@ -2,17 +2,21 @@ package review
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"image"
 	"image/png"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"golang.org/x/image/draw"
 
+	"intake/ocr"
 	"intake/ocr/raster"
+	"intake/pipeline"
 	"intake/pipeline/record"
 )
 
@@ -46,7 +50,7 @@ func (h *handler) pageImage(w http.ResponseWriter, r *http.Request, s *record.Se
 	case <-r.Context().Done():
 		return
 	}
-	img, err := h.readPage(filepath.Join(h.arc.Root(), in.Archive), page)
+	img, err := h.readPage(filepath.Join(h.arc.Root(), in.Archive), page, h.turnOf(in.Archive, page))
 	if errors.Is(err, errNoPage) {
 		http.NotFound(w, r)
 		return
@@ -68,7 +72,26 @@ func (h *handler) pageImage(w http.ResponseWriter, r *http.Request, s *record.Se
 var errNoPage = errors.New("review: the input has no such page")
 
 // readPage decodes page (1-based) of the file at path, scaled down to imageWidth.
-func (h *handler) readPage(path string, page int) (image.Image, error) {
+// turnOf is how page was turned to be read, from the file the pipeline archived beside
+// the original (nil for an original archived before there was one, or a page not read).
+func (h *handler) turnOf(archived string, page int) *pipeline.PageTurn {
+	b, err := os.ReadFile(filepath.Join(h.arc.Root(), strings.TrimSuffix(archived, filepath.Ext(archived))+pipeline.PagesSuffix))
+	if err != nil {
+		return nil
+	}
+	var turns []pipeline.PageTurn
+	if json.Unmarshal(b, &turns) != nil {
+		return nil
+	}
+	for _, t := range turns {
+		if t.Page == page && t.Read {
+			return &t
+		}
+	}
+	return nil
+}
+
+func (h *handler) readPage(path string, page int, turn *pipeline.PageTurn) (image.Image, error) {
 	doc, err := raster.OpenFile(path, h.opts.Limits)
 	if err != nil {
 		return nil, err
@@ -80,6 +103,16 @@ func (h *handler) readPage(path string, page int) (image.Image, error) {
 	p, err := doc.Page(page - 1)
 	if err != nil {
 		return nil, err
+	}
+	if turn != nil {
+		// The page as it was read: square pixels, upright, straightened; the boxes of
+		// its fields are fractions of that image.
+		o := ocr.PrepareOptions{}
+		o.Turn.Degrees, o.Turn.Known = turn.Rotation, true
+		prep, err := ocr.Prepare(p, o)
+		if err == nil {
+			return scaleToWidth(prep.Image, imageWidth, 1), nil
+		}
 	}
 	return scaleToWidth(p.Image, imageWidth, aspect(p)), nil
 }

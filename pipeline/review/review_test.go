@@ -3,6 +3,8 @@ package review_test
 import (
 	"bytes"
 	"encoding/json"
+	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"log/slog"
@@ -10,6 +12,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -44,6 +48,7 @@ type station struct {
 	unmatched *record.Document
 	input     *record.Input // the case's input, archived from a real fax
 	badInput  *record.Input // an input whose archive path leaves the data folder
+	data      string        // the data folder
 }
 
 func newStation(t *testing.T) *station {
@@ -64,7 +69,7 @@ func newStation(t *testing.T) *station {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &station{t: t, st: st, logs: &bytes.Buffer{}}
+	s := &station{t: t, st: st, logs: &bytes.Buffer{}, data: data}
 	s.input = &record.Input{ClaimID: "c1", SHA256: "4f1c", Name: "fax001009.tif", Channel: "fax", ReceivedAt: received,
 		Pages: 2, Status: record.Processed, Archive: rel}
 	s.doc = &record.Document{Kind: "imr_form", Pages: []int{1, 2}, Confidence: 0.9, Language: "en", Fields: []record.Field{
@@ -485,5 +490,50 @@ func TestPageImage(t *testing.T) {
 	} {
 		resp, _ := s.do(c, "GET", p, nil)
 		wantStatus(t, "GET "+p, resp, http.StatusNotFound)
+	}
+}
+
+// TestPageImageAsRead: a page the pipeline turned to read it is shown turned the same way,
+// so that its word boxes fall where they belong (here a fax page said to have been read
+// upside down: its header line goes from the top to the bottom).
+func TestPageImageAsRead(t *testing.T) {
+	s := newStation(t)
+	c, _ := s.signedIn()
+	get := func() image.Image {
+		t.Helper()
+		resp, body := s.do(c, "GET", "/review/pages/"+strconv.FormatInt(s.input.ID, 10)+"/1.png", nil)
+		wantStatus(t, "a page image", resp, http.StatusOK)
+		img, err := png.Decode(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img
+	}
+	// ink is the share of dark pixels in rows y0..y1 (fractions of the height).
+	ink := func(img image.Image, y0, y1 float64) float64 {
+		b := img.Bounds()
+		n, dark := 0, 0
+		for y := b.Min.Y + int(y0*float64(b.Dy())); y < b.Min.Y+int(y1*float64(b.Dy())); y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				if g := color.GrayModel.Convert(img.At(x, y)).(color.Gray); g.Y < 128 {
+					dark++
+				}
+				n++
+			}
+		}
+		return float64(dark) / float64(n)
+	}
+	asScanned := get()
+	turns := `[{"page":1,"rotation":180,"read":true,"skew":0},{"page":2,"rotation":0,"read":true,"skew":0}]`
+	base := strings.TrimSuffix(s.input.Archive, filepath.Ext(s.input.Archive))
+	if err := os.WriteFile(filepath.Join(s.data, base+pipeline.PagesSuffix), []byte(turns), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	asRead := get()
+	if top, bottom := ink(asScanned, 0, 0.03), ink(asScanned, 0.97, 1); top <= bottom {
+		t.Fatalf("the fax page as scanned has no header at the top (ink %.4f, bottom %.4f)", top, bottom)
+	}
+	if top, bottom := ink(asRead, 0, 0.03), ink(asRead, 0.97, 1); bottom <= top {
+		t.Errorf("the page read upside down is not shown turned: ink at the top %.4f, at the bottom %.4f", top, bottom)
 	}
 }
