@@ -144,7 +144,7 @@ func (p *Processor) match(tx Tx, docs []classify.Document, received time.Time) (
 		}
 	}
 	if form != nil {
-		member := memberKey(str(form, "plan.member_id"))
+		member := MemberKey(str(form, "plan.member_id"))
 		dob := str(form, "patient.dob")
 		last, first := str(form, "patient.last_name"), str(form, "patient.first_name")
 		candidates, err := findOpen(tx, member, dob, received.Add(-resendWindow))
@@ -169,7 +169,7 @@ func (p *Processor) match(tx Tx, docs []classify.Document, received time.Time) (
 	if letter == nil {
 		return nil, "", "no form and no plan letter to match the documents to a case", nil
 	}
-	member := memberKey(str(letter, "member.id"))
+	member := MemberKey(str(letter, "member.id"))
 	plan := str(letter, "plan.name")
 	if plan == "" {
 		plan = str(letter, "letter.sender")
@@ -267,7 +267,7 @@ func (p *Processor) adoptWaiting(tx Tx, in *record.Input, c *record.Case) error 
 		if plan == "" {
 			plan = f["letter.sender"]
 		}
-		byMember := c.MemberID != "" && memberKey(f["member.id"]) == c.MemberID && similar(c.Plan, plan)
+		byMember := c.MemberID != "" && MemberKey(f["member.id"]) == c.MemberID && similar(c.Plan, plan)
 		byName := c.Enrollee.DOB != "" && f["member.dob"] == c.Enrollee.DOB && nameMatches(f["member.name"], c.Enrollee)
 		if !byMember && !byName {
 			continue
@@ -337,7 +337,7 @@ func newCase(docs []classify.Document, f classify.CaseFacts, received time.Time,
 			Street: str(form, "patient.street"), City: str(form, "patient.city"), State: str(form, "patient.state"),
 			Zip: str(form, "patient.zip"), Phone: str(form, "patient.phone"), Email: str(form, "patient.email"),
 		}
-		c.MemberID = memberKey(str(form, "plan.member_id"))
+		c.MemberID = MemberKey(str(form, "plan.member_id"))
 		c.Plan = str(form, "plan.name")
 		c.Treatment = str(form, "treatment_requested")
 		if form.Language == "es" || strings.Contains(strings.ToLower(str(form, "primary_language")), "span") ||
@@ -347,7 +347,7 @@ func newCase(docs []classify.Document, f classify.CaseFacts, received time.Time,
 	}
 	if letter != nil {
 		if c.MemberID == "" {
-			c.MemberID = memberKey(str(letter, "member.id"))
+			c.MemberID = MemberKey(str(letter, "member.id"))
 		}
 		if c.Plan == "" {
 			c.Plan = str(letter, "plan.name")
@@ -409,8 +409,9 @@ func str(d *classify.Document, key string) string {
 	return ""
 }
 
-// memberKey is a member id as the store compares it: upper-case letters and digits.
-func memberKey(s string) string {
+// MemberKey is a member id as cases keep it and the store compares it: its letters and
+// digits, upper case.
+func MemberKey(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {

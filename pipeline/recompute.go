@@ -14,7 +14,8 @@ import (
 // flags, the filing window, and who and what it is about (the enrollee, member id, plan,
 // treatment, language), which the acknowledgement letter and the matching of later mail
 // use. A case never becomes less urgent by it (a physician's certification, which made it
-// urgent, is not among the stored fields). Its number, status, received time, due date and
+// urgent, is not among the stored fields), and a person's decision on its urgency
+// (record.Case.UrgentBy) is kept as it is. Its number, status, received time, due date and
 // acknowledgement stay. It returns the names of what changed, recorded as a
 // "case.recomputed" event (names, never values).
 func Recompute(ctx context.Context, st Store, caseID int64, actor string, due DueRule) ([]string, error) {
@@ -38,7 +39,18 @@ func Recompute(ctx context.Context, st Store, caseID int64, actor string, due Du
 		}
 		facts := classify.TypeCase(cdocs, c.ReceivedAt)
 		n := newCase(cdocs, facts, c.ReceivedAt, due)
-		n.Urgent = n.Urgent || c.Urgent
+		// Urgency: once a person marked the case urgent or not urgent (c.UrgentBy), their
+		// decision stands as it is; recomputing never changes it, so a person's "not
+		// urgent" survives every later correction. The case's own column says so (not its
+		// events), so the decision is read with the case, in the same row, and holds on
+		// both stores without a look through the log. Until then the documents decide, and
+		// the case never becomes less urgent. New mail that matches the case may still make
+		// it urgent (a new fact the person has not seen: see match.go).
+		if c.UrgentBy != "" {
+			n.Urgent = c.Urgent
+		} else {
+			n.Urgent = n.Urgent || c.Urgent
+		}
 		changed = caseChanges(c, n)
 		if len(changed) == 0 {
 			return nil

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"intake/classify"
+	"intake/pipeline/record"
 )
 
 // memStore runs transactions on one memTx (the pipeline's tests of case decisions).
@@ -62,5 +65,47 @@ func TestRecompute(t *testing.T) {
 	if last.Kind != "case.recomputed" || last.Actor != "alice" || strings.Contains(string(last.Detail), "Nguyen") ||
 		!strings.Contains(string(last.Detail), "enrollee") {
 		t.Errorf("event %s by %s: %s", last.Kind, last.Actor, last.Detail)
+	}
+}
+
+// TestRecomputeKeepsAPersonsUrgency: a case the fax cover marked urgent, which a person
+// then marked not urgent, stays not urgent after a correction is recomputed; without the
+// person's decision the same documents make it urgent again.
+func TestRecomputeKeepsAPersonsUrgency(t *testing.T) {
+	for _, by := range []string{"alice", ""} {
+		tx := newMemTx()
+		cover := classify.Document{Kind: classify.FaxCover, Pages: []int{1}, Language: "en",
+			Fields: map[string]classify.Field{"fax.urgent": field(true)}}
+		feed(t, tx, day0, cover, form("Nguyen", "Anh", "1970-01-02", "XKB123456789", "Blue Shield of California", "MRI"))
+		if len(tx.cases) != 1 || !tx.cases[0].Urgent {
+			t.Fatalf("the fax cover marked urgent did not make an urgent case: %+v", tx.cases)
+		}
+		c := &tx.cases[0]
+		c.Urgent, c.UrgentBy = false, by // a person's "not urgent" (or, with by "", a lowering by no one)
+		for i, f := range tx.docs[1].Fields {
+			if f.Key == "patient.last_name" {
+				tx.docs[1].Fields[i].Value = "Nguyen-Tran"
+			}
+		}
+		changed, err := Recompute(t.Context(), memStore{tx}, c.ID, "bob", DueRule{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := tx.cases[0].Urgent, by == ""; got != want {
+			t.Errorf("urgent set by %q: after recomputing urgent = %v, want %v (changed %v)", by, got, want, changed)
+		}
+		if tx.cases[0].UrgentBy != by {
+			t.Errorf("UrgentBy %q, want %q", tx.cases[0].UrgentBy, by)
+		}
+	}
+}
+
+// TestRecomputeDocumentKinds: the kinds a person may choose on the review station are the
+// contract's.
+func TestRecomputeDocumentKinds(t *testing.T) {
+	want := []string{string(classify.IMRForm), string(classify.AssistantForm), string(classify.DenialLetter),
+		string(classify.FaxCover), string(classify.ReturnSheet), string(classify.Supporting)}
+	if !slices.Equal(record.DocumentKinds, want) {
+		t.Errorf("record.DocumentKinds %v, want classify's %v", record.DocumentKinds, want)
 	}
 }

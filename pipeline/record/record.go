@@ -95,9 +95,13 @@ type Case struct {
 	Number string // assigned by the store inside the transaction that creates the case
 	Status string // Open, Closed
 
-	Kind         string // imr, consumer_complaint, undetermined
-	IMRType      string // "" when none
-	Urgent       bool
+	Kind    string // imr, consumer_complaint, undetermined
+	IMRType string // "" when none
+	Urgent  bool
+	// UrgentBy is the user who last marked the case urgent or not urgent on the review
+	// station; "" while its urgency is the pipeline's. A person's decision stands against
+	// pipeline.Recompute (see there).
+	UrgentBy     string
 	Issues       []string
 	ClinicalArea string
 	Flags        []string

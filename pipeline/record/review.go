@@ -45,3 +45,17 @@ type ReviewItem struct {
 // ErrNotFound is wrapped by a store's error when what a change names does not exist (a
 // field, a document, a case), so that packages that cannot import the store can tell it.
 var ErrNotFound = errors.New("not found")
+
+// DocumentKinds are the document kinds of the contract (classify's kinds), the ones a
+// person may give a document on the review station.
+var DocumentKinds = []string{"imr_form", "authorized_assistant_form", "denial_letter", "fax_cover", "return_sheet", "supporting"}
+
+// IsDocumentKind tells whether kind is one of DocumentKinds.
+func IsDocumentKind(kind string) bool {
+	for _, k := range DocumentKinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}

@@ -1,13 +1,16 @@
 package review
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
+	"intake/pipeline"
 	"intake/pipeline/record"
 )
 
@@ -15,9 +18,24 @@ import (
 
 type queuesPage struct {
 	base
+	Today       []intakeView
 	Review      []record.ReviewCase
 	Unmatched   []unmatchedView
+	CannotAck   []ackView
 	Quarantined []record.Input
+}
+
+// intakeView is an input of the day's intake with the kinds of the documents found in it.
+type intakeView struct {
+	record.Input
+	Kinds []string
+}
+
+// ackView is an open case that waits for its acknowledgement and cannot have it: its
+// enrollee has no mailing address a letter can be sent to.
+type ackView struct {
+	record.Case
+	Overdue bool // the acknowledgement was due before today
 }
 
 type unmatchedView struct {
@@ -25,12 +43,22 @@ type unmatchedView struct {
 	Flagged int
 }
 
-// queues shows what waits for a person: flagged fields by case (urgent first, then the
-// oldest), documents that matched no case, and quarantined inputs with their reasons.
+// queues shows what waits for a person: the day's intake, flagged fields by case (urgent
+// first, then the oldest), documents that matched no case, the cases that cannot be
+// acknowledged for want of an address, and quarantined inputs with their reasons.
 func (h *handler) queues(w http.ResponseWriter, r *http.Request, s *record.Session) {
 	ctx := r.Context()
 	p := queuesPage{base: baseOf("Review queues", s)}
+	now := h.opts.Now().In(pipeline.HelpCenterZone)
 	var err error
+	if p.Today, err = h.today(ctx, now); err != nil {
+		h.fail(w, r, s, "today's intake", err)
+		return
+	}
+	if p.CannotAck, err = h.cannotAck(ctx, now); err != nil {
+		h.fail(w, r, s, "cases that cannot be acknowledged", err)
+		return
+	}
 	if p.Review, err = h.st.ReviewQueue(ctx); err != nil {
 		h.fail(w, r, s, "review queue", err)
 		return
@@ -54,6 +82,49 @@ func (h *handler) queues(w http.ResponseWriter, r *http.Request, s *record.Sessi
 		return
 	}
 	h.render(w, r, http.StatusOK, "queues.html", p)
+}
+
+// today lists the inputs received since midnight in the Help Center's zone (now is in
+// it), the newest first, with the kinds of their documents.
+func (h *handler) today(ctx context.Context, now time.Time) ([]intakeView, error) {
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	ins, err := h.st.InputsSince(ctx, midnight, h.opts.TodayLimit)
+	if err != nil || len(ins) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(ins))
+	for i, in := range ins {
+		ids[i] = in.ID
+	}
+	kinds, err := h.st.DocumentKindsOfInputs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]intakeView, len(ins))
+	for i, in := range ins {
+		out[i] = intakeView{Input: in, Kinds: kinds[in.ID]}
+	}
+	return out, nil
+}
+
+// cannotAck lists the open, unacknowledged cases whose enrollee has no usable mailing
+// address (a street, a city and a zip code, as the case's missing_address flag says), the
+// earliest received first, marking those whose acknowledgement was due before today.
+func (h *handler) cannotAck(ctx context.Context, now time.Time) ([]ackView, error) {
+	cases, err := h.st.CasesToAcknowledge(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := now.Format(time.DateOnly)
+	var out []ackView
+	for _, c := range cases {
+		e := c.Enrollee
+		if strings.TrimSpace(e.Street) != "" && strings.TrimSpace(e.City) != "" && strings.TrimSpace(e.Zip) != "" {
+			continue
+		}
+		out = append(out, ackView{Case: c, Overdue: c.AckDue != "" && c.AckDue < today})
+	}
+	return out, nil
 }
 
 // ---- the case page

@@ -33,6 +33,12 @@ type Cases interface {
 	InputByID(ctx context.Context, id int64) (*record.Input, error)
 	ReviewField(ctx context.Context, fieldID int64, value any, actor string) (*record.Case, error)
 	AttachDocument(ctx context.Context, docID int64, caseNumber, actor string) (*record.Case, error)
+	SetCaseUrgent(ctx context.Context, caseID int64, urgent bool, actor string) (*record.Case, error)
+	SetDocumentKind(ctx context.Context, docID int64, kind, actor string) (*record.Case, error)
+	FindCasesForReview(ctx context.Context, q string) ([]record.Case, error)
+	InputsSince(ctx context.Context, since time.Time, limit int) ([]record.Input, error)
+	DocumentKindsOfInputs(ctx context.Context, inputIDs []int64) (map[int64][]string, error)
+	CasesToAcknowledge(ctx context.Context) ([]record.Case, error)
 }
 
 // Store is the case store as the review station uses it.
@@ -62,9 +68,13 @@ type Options struct {
 	ImageWorkers int
 	// QuarantineLimit is how many quarantined inputs the queues page lists (default 200).
 	QuarantineLimit int
+	// TodayLimit is how many of the day's inputs the queues page lists (default 500).
+	TodayLimit int
+	// Now is the clock the day's queues are read by (time.Now when nil).
+	Now func() time.Time
 	// Recompute, when set, derives a case's facts again after a person changed one of its
-	// fields or attached a document to it (pipeline.Recompute): kind, urgency, flags, the
-	// enrollee the acknowledgement is addressed to.
+	// fields, changed a document's kind or attached a document to it (pipeline.Recompute):
+	// kind, urgency, flags, the enrollee the acknowledgement is addressed to.
 	Recompute func(ctx context.Context, caseID int64, actor string) error
 }
 
@@ -81,6 +91,12 @@ func (o Options) withDefaults() Options {
 	if o.QuarantineLimit <= 0 {
 		o.QuarantineLimit = 200
 	}
+	if o.TodayLimit <= 0 {
+		o.TodayLimit = 500
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	return o
 }
 
@@ -93,7 +109,18 @@ var staticFiles embed.FS
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	// Times as the Help Center reads them.
 	"date": func(t time.Time) string { return t.In(pipeline.HelpCenterZone).Format("2006-01-02 15:04") },
+	// The document kinds a person may choose.
+	"kinds": func() []string { return record.DocumentKinds },
+	// What a document's kind form needs.
+	"kindForm": func(id int64, kind, csrf string) kindForm { return kindForm{ID: id, Kind: kind, CSRF: csrf} },
 }).ParseFS(templateFiles, "templates/*.html"))
+
+// kindForm is what the form changing a document's kind needs.
+type kindForm struct {
+	ID   int64
+	Kind string
+	CSRF string
+}
 
 // handler holds what the routes share.
 type handler struct {
@@ -118,6 +145,9 @@ func New(st Store, arc Archive, opts Options) http.Handler {
 	mux.Handle("GET /review/cases/{number}", h.page(h.casePage))
 	mux.Handle("POST /review/fields/{id}", h.page(h.reviewField))
 	mux.Handle("POST /review/documents/{id}/attach", h.page(h.attach))
+	mux.Handle("POST /review/cases/{number}/urgent", h.page(h.setUrgent))
+	mux.Handle("POST /review/documents/{id}/kind", h.page(h.setKind))
+	mux.Handle("GET /review/search", h.page(h.search))
 	mux.Handle("GET /review/pages/{input}/{file}", h.image(h.pageImage))
 	mux.Handle("/review/", h.page(func(w http.ResponseWriter, r *http.Request, s *record.Session) {
 		h.message(w, r, s, http.StatusNotFound, "There is no such page.")
@@ -146,6 +176,7 @@ type base struct {
 	Title string
 	User  string // "" on the sign-in page
 	CSRF  string
+	Query string // what the search box holds
 }
 
 func baseOf(title string, s *record.Session) base {

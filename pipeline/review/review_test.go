@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -51,7 +52,7 @@ type station struct {
 	data      string        // the data folder
 }
 
-func newStation(t *testing.T) *station {
+func newStation(t *testing.T, options ...func(*review.Options)) *station {
 	t.Helper()
 	ctx := t.Context()
 	data := t.TempDir()
@@ -84,7 +85,8 @@ func newStation(t *testing.T) *station {
 		Status: record.Quarantined, Error: "The file is damaged and cannot be read.", Archive: "quarantine/x"}
 	s.badInput = &record.Input{ClaimID: "c4", SHA256: "0bad", Name: "x.tif", Channel: "fax", ReceivedAt: received,
 		Pages: 1, Status: record.Processed, Archive: "../../etc/passwd"}
-	s.c = &record.Case{Kind: "imr", ReceivedAt: received, Language: "en", AckDue: "2026-11-07"}
+	s.c = &record.Case{Kind: "imr", ReceivedAt: received, Language: "en", AckDue: "2026-11-07", MemberID: "XKB123456",
+		Enrollee: record.Person{LastName: lastName}} // no mailing address
 	err = st.Update(ctx, func(tx pipeline.Tx) error {
 		for _, in := range []*record.Input{s.input, other, quarantined, s.badInput} {
 			if err := tx.AddInput(in); err != nil {
@@ -110,7 +112,11 @@ func newStation(t *testing.T) *station {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s.srv = httptest.NewServer(review.New(st, arc, review.Options{Log: log}))
+	opts := review.Options{Log: log}
+	for _, o := range options {
+		o(&opts)
+	}
+	s.srv = httptest.NewServer(review.New(st, arc, opts))
 	t.Cleanup(s.srv.Close)
 	t.Cleanup(func() {
 		for _, v := range []string{lastName, corrected, password} {
@@ -211,6 +217,9 @@ func TestSignedOutIsDenied(t *testing.T) {
 		{"POST", "/review/fields/" + fieldID},
 		{"POST", "/review/documents/" + strconv.FormatInt(s.unmatched.ID, 10) + "/attach"},
 		{"POST", "/review/logout"},
+		{"POST", "/review/cases/" + s.c.Number + "/urgent"},
+		{"POST", "/review/documents/" + strconv.FormatInt(s.doc.ID, 10) + "/kind"},
+		{"GET", "/review/search?q=" + url.QueryEscape(s.c.Number)},
 	}
 	for _, forged := range []bool{false, true} {
 		c := s.client()
@@ -219,7 +228,7 @@ func TestSignedOutIsDenied(t *testing.T) {
 			c.Jar.SetCookies(u, []*http.Cookie{{Name: "intake_review", Value: "made-up", Path: "/review/"}})
 		}
 		for _, p := range pages {
-			resp, body := s.do(c, p.method, p.path, url.Values{"value": {"x"}, "case": {s.c.Number}})
+			resp, body := s.do(c, p.method, p.path, url.Values{"value": {"x"}, "case": {s.c.Number}, "urgent": {"true"}, "kind": {"supporting"}})
 			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/review/login" {
 				t.Errorf("%s %s (forged cookie %v): %s to %q, want a redirect to the sign-in page", p.method, p.path, forged,
 					resp.Status, resp.Header.Get("Location"))
@@ -234,6 +243,7 @@ func TestSignedOutIsDenied(t *testing.T) {
 	if f := s.caseDoc().Fields[0]; f.Value != lastName || !f.NeedsReview {
 		t.Errorf("a POST without a session changed the field: value changed %v, needs_review %v", f.Value != lastName, f.NeedsReview)
 	}
+	s.unchanged("a POST without a session")
 	// The stylesheet and the script hold no data: the sign-in page needs them.
 	for _, p := range []string{"/review/static/review.css", "/review/static/review.js", "/review/login"} {
 		resp, _ := s.do(s.client(), "GET", p, nil)
@@ -348,6 +358,8 @@ func TestCSRF(t *testing.T) {
 	c, token := s.signedIn()
 	field := "/review/fields/" + strconv.FormatInt(s.doc.Fields[0].ID, 10)
 	attach := "/review/documents/" + strconv.FormatInt(s.unmatched.ID, 10) + "/attach"
+	urgent := "/review/cases/" + s.c.Number + "/urgent"
+	kind := "/review/documents/" + strconv.FormatInt(s.doc.ID, 10) + "/kind"
 	for _, tt := range []struct {
 		what   string
 		form   url.Values
@@ -358,8 +370,8 @@ func TestCSRF(t *testing.T) {
 		{"another session's token", url.Values{"csrf": {s.otherToken()}}, nil},
 		{"the right token from another site", url.Values{"csrf": {token}}, []string{"Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"}},
 	} {
-		for _, path := range []string{field, attach} {
-			form := url.Values{"value": {corrected}, "case": {s.c.Number}}
+		for _, path := range []string{field, attach, urgent, kind} {
+			form := url.Values{"value": {corrected}, "case": {s.c.Number}, "urgent": {"true"}, "kind": {"supporting"}}
 			for k, v := range tt.form {
 				form[k] = v
 			}
@@ -372,6 +384,23 @@ func TestCSRF(t *testing.T) {
 	}
 	if un, _ := s.st.Unmatched(t.Context()); len(un) != 1 {
 		t.Errorf("a refused POST attached the document")
+	}
+	s.unchanged("a refused POST")
+}
+
+// unchanged checks that the case is not urgent, its document still a form, and that no
+// event was recorded.
+func (s *station) unchanged(what string) {
+	s.t.Helper()
+	c, err := s.st.CaseByNumber(s.t.Context(), s.c.Number)
+	if err != nil || c == nil || c.Urgent || c.UrgentBy != "" {
+		s.t.Errorf("%s changed the case's urgency: %+v, %v", what, c, err)
+	}
+	if d := s.caseDoc(); d.Kind != "imr_form" {
+		s.t.Errorf("%s changed the document's kind to %s", what, d.Kind)
+	}
+	if events, _ := s.st.Events(s.t.Context(), 0); len(events) != 0 {
+		s.t.Errorf("%s recorded events: %+v", what, events)
 	}
 }
 
@@ -536,4 +565,292 @@ func TestPageImageAsRead(t *testing.T) {
 	if top, bottom := ink(asRead, 0, 0.03), ink(asRead, 0.97, 1); bottom <= top {
 		t.Errorf("the page read upside down is not shown turned: ink at the top %.4f, at the bottom %.4f", top, bottom)
 	}
+}
+
+// withRecompute derives a case's facts again with the pipeline on the store *st (set once
+// the station is made), as `intake run` does.
+func withRecompute(st **store.Store) func(*review.Options) {
+	return func(o *review.Options) {
+		o.Recompute = func(ctx context.Context, caseID int64, actor string) error {
+			_, err := pipeline.Recompute(ctx, *st, caseID, actor, pipeline.DueRule{})
+			return err
+		}
+	}
+}
+
+// noValues fails when an event of the case holds a value of a field or the enrollee's name.
+func (s *station) noValues() []record.Event {
+	s.t.Helper()
+	events, err := s.st.Events(s.t.Context(), 0)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, e := range events {
+		if d := string(e.Detail); strings.Contains(d, lastName) || strings.Contains(d, corrected) || strings.Contains(d, "Blue Plan") {
+			s.t.Errorf("event %s holds a value: %s", e.Kind, d)
+		}
+	}
+	return events
+}
+
+// TestSetUrgent: a person marks the case urgent, then not urgent; their "not urgent"
+// survives the recomputation after a later correction, although the case's fax cover is
+// marked urgent (which made the case urgent on the first recomputation).
+func TestSetUrgent(t *testing.T) {
+	var st *store.Store
+	s := newStation(t, withRecompute(&st))
+	st = s.st
+	ctx := t.Context()
+	err := st.Update(ctx, func(tx pipeline.Tx) error {
+		cover := &record.Document{InputID: s.input.ID, Kind: "fax_cover", Pages: []int{1}, Confidence: 0.9, Language: "en",
+			Fields: []record.Field{{Key: "fax.urgent", Value: true, Confidence: 0.99, Page: 1}}}
+		if err := tx.AddDocument(cover); err != nil {
+			return err
+		}
+		return tx.Link(s.c.ID, cover.ID, record.LinkOpened)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, token := s.signedIn()
+	caseNow := func() *record.Case {
+		t.Helper()
+		got, err := st.CaseByNumber(ctx, s.c.Number)
+		if err != nil || got == nil {
+			t.Fatalf("CaseByNumber: %v, %v", got, err)
+		}
+		return got
+	}
+	last, signed := s.doc.Fields[0], s.doc.Fields[2]
+	path := "/review/cases/" + s.c.Number + "/urgent"
+
+	_, page := s.do(c, "GET", "/review/cases/"+s.c.Number, nil)
+	if !strings.Contains(page, `action="`+path+`"`) || !strings.Contains(page, "Mark urgent") {
+		t.Error("the case page has no button marking it urgent")
+	}
+	// The pipeline's own recomputation: the urgent fax cover makes the case urgent.
+	s.do(c, "POST", "/review/fields/"+strconv.FormatInt(last.ID, 10), url.Values{"csrf": {token}, "value": {corrected}})
+	if got := caseNow(); !got.Urgent || got.UrgentBy != "" {
+		t.Fatalf("after the first recomputation: urgent %v by %q, want urgent by the pipeline", got.Urgent, got.UrgentBy)
+	}
+
+	resp, _ := s.do(c, "POST", path, url.Values{"csrf": {token}, "urgent": {"false"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/review/cases/"+s.c.Number {
+		t.Fatalf("marking not urgent: %s to %q", resp.Status, resp.Header.Get("Location"))
+	}
+	if got := caseNow(); got.Urgent || got.UrgentBy != "ana" {
+		t.Errorf("after not urgent: urgent %v by %q", got.Urgent, got.UrgentBy)
+	}
+	_, page = s.do(c, "GET", "/review/cases/"+s.c.Number, nil)
+	if !strings.Contains(page, "Not urgent (decided by ana)") || !strings.Contains(page, "Mark urgent") {
+		t.Error("the case page does not show the person's decision")
+	}
+	// A later correction is recomputed; the person's "not urgent" stands.
+	s.do(c, "POST", "/review/fields/"+strconv.FormatInt(signed.ID, 10), url.Values{"csrf": {token}, "type": {"bool"}, "value": {"true"}})
+	if got := caseNow(); got.Urgent {
+		t.Error("a recomputation after a person's \"not urgent\" made the case urgent again")
+	}
+
+	resp, _ = s.do(c, "POST", path, url.Values{"csrf": {token}, "urgent": {"true"}})
+	wantStatus(t, "marking urgent", resp, http.StatusSeeOther)
+	if got := caseNow(); !got.Urgent || got.UrgentBy != "ana" {
+		t.Errorf("after urgent: urgent %v by %q", got.Urgent, got.UrgentBy)
+	}
+	_, page = s.do(c, "GET", "/review/cases/"+s.c.Number, nil)
+	if !strings.Contains(page, "Mark not urgent") {
+		t.Error("an urgent case's page has no button marking it not urgent")
+	}
+
+	var kinds []string
+	for _, e := range s.noValues() {
+		if strings.HasPrefix(e.Kind, "case.") && e.Kind != "case.recomputed" {
+			kinds = append(kinds, e.Kind+" by "+e.Actor)
+			if e.CaseID != s.c.ID {
+				t.Errorf("event %s names case %d", e.Kind, e.CaseID)
+			}
+		}
+	}
+	if strings.Join(kinds, ", ") != "case.not_urgent by ana, case.urgent by ana" {
+		t.Errorf("urgency events: %v", kinds)
+	}
+
+	resp, _ = s.do(c, "POST", path, url.Values{"csrf": {token}, "urgent": {"perhaps"}})
+	wantStatus(t, "neither urgent nor not", resp, http.StatusBadRequest)
+	resp, _ = s.do(c, "POST", "/review/cases/HC26-999999-0/urgent", url.Values{"csrf": {token}, "urgent": {"true"}})
+	wantStatus(t, "a case that does not exist", resp, http.StatusNotFound)
+}
+
+// TestSetKind: a form taken for something else is given its kind from the case page; the
+// case's facts are derived again; the event names the kinds and ids only.
+func TestSetKind(t *testing.T) {
+	var recomputed []int64
+	s := newStation(t, func(o *review.Options) {
+		o.Recompute = func(_ context.Context, caseID int64, _ string) error {
+			recomputed = append(recomputed, caseID)
+			return nil
+		}
+	})
+	c, token := s.signedIn()
+	path := "/review/documents/" + strconv.FormatInt(s.doc.ID, 10) + "/kind"
+	_, page := s.do(c, "GET", "/review/cases/"+s.c.Number, nil)
+	if !strings.Contains(page, `action="`+path+`"`) || !strings.Contains(page, `<option value="imr_form" selected>`) ||
+		!strings.Contains(page, `<option value="return_sheet">`) {
+		t.Error("the case page has no kind select for its document, with its kind chosen")
+	}
+
+	resp, _ := s.do(c, "POST", path, url.Values{"csrf": {token}, "kind": {"supporting"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/review/cases/"+s.c.Number {
+		t.Fatalf("changing the kind: %s to %q", resp.Status, resp.Header.Get("Location"))
+	}
+	if d := s.caseDoc(); d.Kind != "supporting" {
+		t.Errorf("the document's kind is %s, want supporting", d.Kind)
+	}
+	if len(recomputed) != 1 || recomputed[0] != s.c.ID {
+		t.Errorf("recomputed %v, want the case once", recomputed)
+	}
+	events := s.noValues()
+	if len(events) != 1 || events[0].Kind != "document.kind_changed" || events[0].Actor != "ana" || events[0].DocumentID != s.doc.ID {
+		t.Fatalf("events: %+v", events)
+	}
+	var detail map[string]any
+	json.Unmarshal(events[0].Detail, &detail)
+	if detail["from"] != "imr_form" || detail["to"] != "supporting" || detail["document_id"] != float64(s.doc.ID) || len(detail) != 3 {
+		t.Errorf("event detail %v", detail)
+	}
+
+	// A document of the unmatched queue: changed, and back to the queues.
+	resp, _ = s.do(c, "POST", "/review/documents/"+strconv.FormatInt(s.unmatched.ID, 10)+"/kind", url.Values{"csrf": {token}, "kind": {"imr_form"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/review/#unmatched" {
+		t.Errorf("changing an unmatched document's kind: %s to %q", resp.Status, resp.Header.Get("Location"))
+	}
+	if un, _ := s.st.Unmatched(t.Context()); len(un) != 1 || un[0].Kind != "imr_form" {
+		t.Errorf("the unmatched document after the change: %+v", un)
+	}
+	if len(recomputed) != 1 {
+		t.Errorf("recomputed %v: an unmatched document has no case", recomputed)
+	}
+
+	for _, kind := range []string{"lab_report", ""} {
+		resp, _ = s.do(c, "POST", path, url.Values{"csrf": {token}, "kind": {kind}})
+		wantStatus(t, "kind "+kind, resp, http.StatusBadRequest)
+	}
+	resp, _ = s.do(c, "POST", "/review/documents/999999/kind", url.Values{"csrf": {token}, "kind": {"imr_form"}})
+	wantStatus(t, "a document that does not exist", resp, http.StatusNotFound)
+	if d := s.caseDoc(); d.Kind != "supporting" {
+		t.Errorf("a refused change changed the kind to %s", d.Kind)
+	}
+}
+
+// section is the part of page under <section id="id">.
+func section(page, id string) string {
+	_, rest, _ := strings.Cut(page, `<section id="`+id+`">`)
+	body, _, _ := strings.Cut(rest, "</section>")
+	return body
+}
+
+// TestDayQueues: today's intake (since midnight in Los Angeles, not in UTC) and the cases
+// that cannot be acknowledged for want of an address, overdue ones marked.
+func TestDayQueues(t *testing.T) {
+	now := time.Date(2026, time.November, 2, 20, 0, 0, 0, pipeline.HelpCenterZone)
+	s := newStation(t, func(o *review.Options) { o.Now = func() time.Time { return now } })
+	ctx := t.Context()
+	// 23:59 on 1 November in Los Angeles, already 2 November in UTC.
+	yesterday := &record.Input{ClaimID: "c9", SHA256: "aa11", Name: "y.pdf", Channel: "mail", Pages: 1,
+		ReceivedAt: time.Date(2026, time.November, 2, 7, 59, 0, 0, time.UTC), Status: record.Processed, Archive: s.input.Archive}
+	addressed := &record.Case{Kind: "imr", ReceivedAt: s.c.ReceivedAt, Language: "en", AckDue: "2026-11-01",
+		Enrollee: record.Person{LastName: "X", Street: "1 Main St", City: "Fresno", State: "CA", Zip: "93701"}}
+	noZip := &record.Case{Kind: "imr", ReceivedAt: s.c.ReceivedAt.Add(time.Hour), Language: "en", AckDue: "2026-10-30",
+		Enrollee: record.Person{Street: "1 Main St", City: "Fresno"}}
+	closed := &record.Case{Kind: "imr", Status: record.Closed, ReceivedAt: s.c.ReceivedAt, Language: "en", AckDue: "2026-10-30"}
+	err := s.st.Update(ctx, func(tx pipeline.Tx) error {
+		if err := tx.AddInput(yesterday); err != nil {
+			return err
+		}
+		for _, c := range []*record.Case{addressed, noZip, closed} {
+			if err := tx.CreateCase(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := s.signedIn()
+	resp, page := s.do(c, "GET", "/review/", nil)
+	wantStatus(t, "the queues", resp, http.StatusOK)
+
+	today := section(page, "today")
+	cell := func(id int64) string { return "<td>" + strconv.FormatInt(id, 10) + "</td>" }
+	other := s.unmatched.InputID
+	if !strings.Contains(today, cell(s.input.ID)+"<td>2026-11-02 07:46</td><td>fax</td><td>processed</td><td>imr_form</td>") {
+		t.Errorf("today's intake lacks the fax with its status and kinds:\n%s", today)
+	}
+	if !strings.Contains(today, "<td>processed</td><td>denial_letter</td>") || !strings.Contains(today, "<td>quarantined</td><td>none</td>") {
+		t.Errorf("today's intake lacks the letter or the quarantined file:\n%s", today)
+	}
+	if strings.Contains(today, cell(yesterday.ID)) {
+		t.Error("today's intake lists a file received before midnight in Los Angeles")
+	}
+	if i, j := strings.Index(today, cell(other)), strings.Index(today, cell(s.input.ID)); i < 0 || j < 0 || i > j {
+		t.Error("today's intake is not the newest first")
+	}
+
+	ack := section(page, "cannot-ack")
+	for _, c := range []*record.Case{s.c, noZip} {
+		if !strings.Contains(ack, `href="/review/cases/`+c.Number+`"`) {
+			t.Errorf("case %s (no address) is not in the cannot-be-acknowledged queue", c.Number)
+		}
+	}
+	for _, c := range []*record.Case{addressed, closed} {
+		if strings.Contains(ack, c.Number) {
+			t.Errorf("case %s is in the cannot-be-acknowledged queue", c.Number)
+		}
+	}
+	if n := strings.Count(ack, "overdue"); n != 1 || !strings.Contains(ack, "2026-10-30 <strong>overdue</strong>") {
+		t.Errorf("want only the case due on 30 October overdue (%d):\n%s", n, ack)
+	}
+}
+
+// TestSearch: a case found by number, member id or last name, from the search box of
+// every page; from the unmatched queue, a document attached to the case found.
+func TestSearch(t *testing.T) {
+	s := newStation(t)
+	c, _ := s.signedIn()
+	_, page := s.do(c, "GET", "/review/", nil)
+	if !strings.Contains(page, `action="/review/search"`) {
+		t.Error("the queues page has no search box")
+	}
+	link := `href="/review/cases/` + s.c.Number + `"`
+	for _, q := range []string{s.c.Number, strings.ToLower(s.c.Number), "xkb 123 456", strings.ToLower(lastName[:4]), lastName} {
+		resp, page := s.do(c, "GET", "/review/search?q="+url.QueryEscape(q), nil)
+		wantStatus(t, "search", resp, http.StatusOK)
+		if !strings.Contains(page, link) {
+			t.Errorf("searching %q does not find the case", q)
+		}
+	}
+	for _, q := range []string{"Nobody", "XKB12345", lastName[1:]} {
+		_, page := s.do(c, "GET", "/review/search?q="+url.QueryEscape(q), nil)
+		if strings.Contains(page, link) || !strings.Contains(page, "No case has this") {
+			t.Errorf("searching %q finds the case", q)
+		}
+	}
+
+	// From the unmatched queue: search, then attach the document to the case found.
+	_, page = s.do(c, "GET", "/review/", nil)
+	find := "/review/search?doc=" + strconv.FormatInt(s.unmatched.ID, 10)
+	if !strings.Contains(page, `href="`+find+`"`) {
+		t.Fatal("the unmatched queue has no link to find a case")
+	}
+	_, page = s.do(c, "GET", find+"&q="+url.QueryEscape(lastName), nil)
+	attach := "/review/documents/" + strconv.FormatInt(s.unmatched.ID, 10) + "/attach"
+	if !strings.Contains(page, `action="`+attach+`"`) || !strings.Contains(page, `name="case" value="`+s.c.Number+`"`) {
+		t.Fatal("the search from the unmatched queue has no button attaching the document")
+	}
+	resp, _ := s.do(c, "POST", attach, url.Values{"csrf": {csrfOf(t, page)}, "case": {s.c.Number}})
+	wantStatus(t, "attaching from the search", resp, http.StatusSeeOther)
+	if un, _ := s.st.Unmatched(t.Context()); len(un) != 0 {
+		t.Error("the document was not attached")
+	}
+	s.noValues()
 }

@@ -20,8 +20,9 @@ type CaseFilter struct {
 
 // InputFilter selects inputs for Inputs.
 type InputFilter struct {
-	Status string // record.Processed, record.Duplicate, record.Quarantined; "" for all
-	Limit  int    // 0: no limit
+	Status string    // record.Processed, record.Duplicate, record.Quarantined; "" for all
+	Since  time.Time // received at or after; zero for any time
+	Limit  int       // 0: no limit
 }
 
 // The read helpers below each run in a read transaction of their own.
@@ -129,9 +130,17 @@ func (t *Tx) Unmatched(since time.Time) ([]record.Document, error) {
 func (s *Store) Inputs(ctx context.Context, f InputFilter) ([]record.Input, error) {
 	var out []record.Input
 	err := s.view(ctx, func(t *Tx) error {
-		query, args := "SELECT "+inputCols+" FROM inputs", []any(nil)
+		var where []string
+		var args []any
 		if f.Status != "" {
-			query, args = query+" WHERE status = ?", append(args, f.Status)
+			where, args = append(where, "status = ?"), append(args, f.Status)
+		}
+		if !f.Since.IsZero() {
+			where, args = append(where, "received_at >= ?"), append(args, dbTime(f.Since))
+		}
+		query := "SELECT " + inputCols + " FROM inputs"
+		if len(where) > 0 {
+			query += " WHERE " + strings.Join(where, " AND ")
 		}
 		query += " ORDER BY received_at DESC, id DESC"
 		if f.Limit > 0 {
@@ -153,6 +162,45 @@ func (s *Store) Inputs(ctx context.Context, f InputFilter) ([]record.Input, erro
 	})
 	if err != nil {
 		return nil, s.wrap("list inputs", err)
+	}
+	return out, nil
+}
+
+// DocumentKindsOfInputs lists, by input, the kinds of the documents found in any of the
+// inputs inputIDs, in the order they were found: what the day's intake shows of each input.
+// An input without documents is left out.
+func (s *Store) DocumentKindsOfInputs(ctx context.Context, inputIDs []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	const chunk = 500
+	err := s.view(ctx, func(t *Tx) error {
+		for start := 0; start < len(inputIDs); start += chunk {
+			var args []any
+			for _, id := range inputIDs[start:min(start+chunk, len(inputIDs))] {
+				args = append(args, id)
+			}
+			rows, err := t.query(`SELECT input_id, kind FROM documents WHERE input_id IN (`+placeholders(len(args))+`)
+				ORDER BY input_id, id`, args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id int64
+				var kind string
+				if err := rows.Scan(&id, &kind); err != nil {
+					rows.Close()
+					return err
+				}
+				out[id] = append(out[id], kind)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.wrap("document kinds of inputs", err)
 	}
 	return out, nil
 }

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"intake/pipeline"
+	"intake/pipeline/casenum"
 	"intake/pipeline/record"
 )
 
@@ -175,6 +178,12 @@ func (s *Store) Quarantined(ctx context.Context, limit int) ([]record.Input, err
 	return s.Inputs(ctx, InputFilter{Status: record.Quarantined, Limit: limit})
 }
 
+// InputsSince lists the inputs received at or after since, whatever their status, the
+// most recently received first, at most limit (0: no limit): the day's intake.
+func (s *Store) InputsSince(ctx context.Context, since time.Time, limit int) ([]record.Input, error) {
+	return s.Inputs(ctx, InputFilter{Since: since, Limit: limit})
+}
+
 // ---- the changes a person makes
 
 // ReviewField records a person's decision on field fieldID: value nil (or equal to the
@@ -301,4 +310,138 @@ func (s *Store) AttachDocument(ctx context.Context, docID int64, caseNumber, act
 		return nil, err
 	}
 	return c, nil
+}
+
+// SetCaseUrgent marks case caseID urgent or not urgent as actor's decision: the case
+// records it (Urgent, and UrgentBy = actor, which pipeline.Recompute then keeps as it is)
+// and a case.urgent or case.not_urgent event is appended, naming ids only. It returns the
+// case as it now is. A case that does not exist is an error wrapping ErrNotFound.
+func (s *Store) SetCaseUrgent(ctx context.Context, caseID int64, urgent bool, actor string) (*record.Case, error) {
+	if actor == "" {
+		return nil, errors.New("store: set case urgent: no actor")
+	}
+	var c *record.Case
+	err := s.update(ctx, func(t *Tx) error {
+		res, err := t.exec(`UPDATE cases SET urgent = ?, urgent_by = ?, updated_at = ? WHERE id = ?`,
+			urgent, actor, dbTime(t.s.now()), caseID)
+		if err != nil {
+			return t.wrap(fmt.Sprintf("set case %d urgent", caseID), err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return t.wrap(fmt.Sprintf("set case %d urgent", caseID), err)
+		} else if n == 0 {
+			return missing("set case %d urgent", caseID)
+		}
+		kind := "case.not_urgent"
+		if urgent {
+			kind = "case.urgent"
+		}
+		detail, err := json.Marshal(map[string]any{"case_id": caseID})
+		if err != nil {
+			return err
+		}
+		if err := t.AddEvent(&record.Event{Actor: actor, Kind: kind, CaseID: caseID, Detail: detail}); err != nil {
+			return err
+		}
+		c, err = t.CaseByID(caseID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// SetDocumentKind gives document docID another kind, one of record.DocumentKinds, as
+// actor's decision, and appends a document.kind_changed event naming the document and the
+// old and new kinds (kinds are not health information). Giving a document the kind it has
+// changes nothing and records nothing. It returns the case the document belongs to (nil
+// for an unmatched document), whose facts the caller derives again. A kind not of the
+// contract is refused; a document that does not exist is an error wrapping ErrNotFound.
+func (s *Store) SetDocumentKind(ctx context.Context, docID int64, kind, actor string) (*record.Case, error) {
+	if actor == "" {
+		return nil, errors.New("store: set document kind: no actor")
+	}
+	if !record.IsDocumentKind(kind) {
+		return nil, fmt.Errorf("store: set document %d kind: not a document kind of the contract", docID)
+	}
+	var c *record.Case
+	err := s.update(ctx, func(t *Tx) error {
+		var old string
+		var inputID int64
+		err := t.queryRow(`SELECT kind, input_id FROM documents WHERE id = ?`, docID).Scan(&old, &inputID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return missing("set document %d kind", docID)
+		}
+		if err != nil {
+			return t.wrap(fmt.Sprintf("set document %d kind", docID), err)
+		}
+		if c, err = t.caseOfDocument(docID); err != nil {
+			return err
+		}
+		if old == kind {
+			return nil
+		}
+		if _, err := t.exec(`UPDATE documents SET kind = ? WHERE id = ?`, kind, docID); err != nil {
+			return t.wrap(fmt.Sprintf("set document %d kind", docID), err)
+		}
+		detail, err := json.Marshal(map[string]any{"document_id": docID, "from": old, "to": kind})
+		if err != nil {
+			return err
+		}
+		e := &record.Event{Actor: actor, Kind: "document.kind_changed", InputID: inputID, DocumentID: docID, Detail: detail}
+		if c != nil {
+			e.CaseID = c.ID
+		}
+		return t.AddEvent(e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ---- finding cases
+
+// FindCasesLimit is how many cases FindCasesForReview lists at most.
+const FindCasesLimit = 50
+
+// FindCasesForReview finds the cases a person looks for by what they typed: a case number
+// (as people write it: exactly that case), else the cases whose member id is q as member
+// ids are kept (upper-case letters and digits) or whose enrollee's last name begins with
+// q, whatever the case of its letters; at most FindCasesLimit, the most recently received
+// first. Nothing typed finds nothing. (SQLite folds the case of ASCII letters only: on it,
+// a name typed with other capitals than it was read with is not found.)
+func (s *Store) FindCasesForReview(ctx context.Context, q string) ([]record.Case, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return nil, nil
+	}
+	var out []record.Case
+	err := s.view(ctx, func(t *Tx) error {
+		if n, err := casenum.Parse(q); err == nil {
+			c, err := t.oneCase("find cases: by number", "number = ?", n.String())
+			if c != nil {
+				out = []record.Case{*c}
+			}
+			return err
+		}
+		where, args := []string{`LOWER(enrollee_last_name) LIKE ? ESCAPE '\'`}, []any{likePrefix(strings.ToLower(q))}
+		if m := pipeline.MemberKey(q); m != "" {
+			where, args = append(where, "member_id = ?"), append(args, m)
+		}
+		var err error
+		out, err = t.cases(`SELECT `+caseCols("")+` FROM cases WHERE `+strings.Join(where, " OR ")+
+			` ORDER BY received_at DESC, id DESC LIMIT ?`, append(args, FindCasesLimit)...)
+		return err
+	})
+	if err != nil {
+		return nil, s.wrap("find cases for review", err)
+	}
+	return out, nil
+}
+
+// likePrefix is a LIKE pattern (with \ as escape) for the texts that begin with p.
+func likePrefix(p string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(p) + "%"
 }

@@ -252,7 +252,7 @@ func (t *Tx) loadFields(docs []record.Document) error {
 
 // caseDataCols are the columns UpdateCase writes: every field but ID, Number and
 // CreatedAt.
-const caseDataCols = `status, kind, imr_type, urgent, issues, clinical_area, flags,
+const caseDataCols = `status, kind, imr_type, urgent, urgent_by, issues, clinical_area, flags,
 	enrollee_first_name, enrollee_middle_initial, enrollee_last_name, enrollee_dob,
 	enrollee_street, enrollee_city, enrollee_state, enrollee_zip, enrollee_phone, enrollee_email,
 	member_id, plan, treatment, language, received_at, ack_due, decision_date, filing_deadline,
@@ -290,7 +290,7 @@ func caseData(c *record.Case) ([]any, error) {
 		timely = *c.Timely
 	}
 	e := c.Enrollee
-	return []any{c.Status, c.Kind, c.IMRType, c.Urgent, issues, c.ClinicalArea, flags,
+	return []any{c.Status, c.Kind, c.IMRType, c.Urgent, c.UrgentBy, issues, c.ClinicalArea, flags,
 		e.FirstName, e.MiddleInitial, e.LastName, e.DOB,
 		e.Street, e.City, e.State, e.Zip, e.Phone, e.Email,
 		c.MemberID, c.Plan, c.Treatment, c.Language, dbTime(c.ReceivedAt), c.AckDue, c.DecisionDate, c.FilingDeadline,
@@ -302,7 +302,7 @@ func scanCase(sc interface{ Scan(...any) error }) (*record.Case, error) {
 	var timely sql.NullBool
 	e := &c.Enrollee
 	err := sc.Scan(&c.ID, &c.Number, timeCol{&c.CreatedAt},
-		&c.Status, &c.Kind, &c.IMRType, &c.Urgent, listCol[string]{&c.Issues}, &c.ClinicalArea, listCol[string]{&c.Flags},
+		&c.Status, &c.Kind, &c.IMRType, &c.Urgent, &c.UrgentBy, listCol[string]{&c.Issues}, &c.ClinicalArea, listCol[string]{&c.Flags},
 		&e.FirstName, &e.MiddleInitial, &e.LastName, &e.DOB,
 		&e.Street, &e.City, &e.State, &e.Zip, &e.Phone, &e.Email,
 		&c.MemberID, &c.Plan, &c.Treatment, &c.Language, timeCol{&c.ReceivedAt}, &c.AckDue, &c.DecisionDate, &c.FilingDeadline,

@@ -3,6 +3,7 @@ package storetest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -245,4 +246,196 @@ func testAttachDocument(t *testing.T, s *store.Store) {
 	if un, err := s.Unmatched(ctx); err != nil || len(un) != 1 {
 		t.Errorf("a refused attachment changed the queue: %d, %v", len(un), err)
 	}
+}
+
+func testSetCaseUrgent(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	c := addCase(t, s, newCase(when(2026, time.June, 1, 9)))
+	got, err := s.SetCaseUrgent(ctx, c.ID, true, "ana")
+	if err != nil || got == nil || got.ID != c.ID {
+		t.Fatalf("SetCaseUrgent(true) = %v, %v", got, err)
+	}
+	equal(t, "after urgent", [2]any{got.Urgent, got.UrgentBy}, [2]any{true, "ana"})
+	if _, err := s.SetCaseUrgent(ctx, c.ID, false, "ben"); err != nil {
+		t.Fatalf("SetCaseUrgent(false): %v", err)
+	}
+	now, err := s.CaseByNumber(ctx, c.Number)
+	if err != nil || now == nil {
+		t.Fatalf("CaseByNumber = %v, %v", now, err)
+	}
+	equal(t, "after not urgent", [2]any{now.Urgent, now.UrgentBy}, [2]any{false, "ben"})
+
+	// UpdateCase (what the pipeline writes a case with) keeps who decided.
+	update(t, s, func(tx *store.Tx) error {
+		c, err := tx.CaseByID(c.ID)
+		if err != nil {
+			return err
+		}
+		c.Plan = "Other plan"
+		return tx.UpdateCase(c)
+	})
+	if now, _ = s.CaseByNumber(ctx, c.Number); now.UrgentBy != "ben" || now.Urgent {
+		t.Errorf("after UpdateCase: urgent %v by %q, want false by ben", now.Urgent, now.UrgentBy)
+	}
+
+	events, err := s.Events(ctx, c.ID)
+	if err != nil || len(events) != 2 {
+		t.Fatalf("events: %d, %v; want 2", len(events), err)
+	}
+	equal(t, "events", [4]any{events[0].Kind, events[0].Actor, events[1].Kind, events[1].Actor},
+		[4]any{"case.urgent", "ana", "case.not_urgent", "ben"})
+	equal(t, "event detail", string(canon(t, events[1].Detail)), fmt.Sprintf(`{"case_id":%d}`, c.ID))
+
+	if _, err := s.SetCaseUrgent(ctx, c.ID+1000, true, "ana"); !errors.Is(err, store.ErrNotFound) || !errors.Is(err, record.ErrNotFound) {
+		t.Errorf("SetCaseUrgent of a case that does not exist: %v, want ErrNotFound", err)
+	}
+	if _, err := s.SetCaseUrgent(ctx, c.ID, true, ""); err == nil {
+		t.Error("SetCaseUrgent without an actor succeeded")
+	}
+	// A new case's urgency is the pipeline's.
+	if fresh := addCase(t, s, newCase(when(2026, time.June, 2, 9))); fresh.UrgentBy != "" {
+		t.Errorf("a new case has UrgentBy %q", fresh.UrgentBy)
+	}
+}
+
+func testSetDocumentKind(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	c, d := addReviewCase(t, s, "k-1", newCase(when(2026, time.June, 3, 9)), flagged("plan", "P", 0.5))
+	got, err := s.SetDocumentKind(ctx, d.ID, "denial_letter", "ana")
+	if err != nil || got == nil || got.ID != c.ID {
+		t.Fatalf("SetDocumentKind = %v, %v; want case %d", got, err, c.ID)
+	}
+	docs, err := s.CaseDocuments(ctx, c.ID)
+	if err != nil || len(docs) != 1 || docs[0].Kind != "denial_letter" || len(docs[0].Fields) != 1 {
+		t.Fatalf("the document after the change: %+v, %v", docs, err)
+	}
+	// The same kind again changes nothing and records nothing.
+	if got, err := s.SetDocumentKind(ctx, d.ID, "denial_letter", "ana"); err != nil || got == nil || got.ID != c.ID {
+		t.Errorf("SetDocumentKind to the same kind = %v, %v", got, err)
+	}
+	events, err := s.Events(ctx, c.ID)
+	if err != nil || len(events) != 1 {
+		t.Fatalf("events: %d, %v; want 1", len(events), err)
+	}
+	e := events[0]
+	equal(t, "event", [5]any{e.Kind, e.Actor, e.DocumentID, e.InputID, e.CaseID},
+		[5]any{"document.kind_changed", "ana", d.ID, d.InputID, c.ID})
+	equal(t, "event detail", string(canon(t, e.Detail)),
+		fmt.Sprintf(`{"document_id":%d,"from":"imr_form","to":"denial_letter"}`, d.ID))
+
+	waiting := addDocs(t, s, newInput("k-2", when(2026, time.June, 4, 9)), "supporting")[0]
+	if got, err := s.SetDocumentKind(ctx, waiting.ID, "imr_form", "ben"); err != nil || got != nil {
+		t.Errorf("SetDocumentKind of an unmatched document = %v, %v; want no case", got, err)
+	}
+	if un, err := s.Unmatched(ctx); err != nil || len(un) != 1 || un[0].Kind != "imr_form" {
+		t.Errorf("the unmatched document after the change: %+v, %v", un, err)
+	}
+	for _, kind := range []string{"lab_report", "", "IMR_FORM"} {
+		if _, err := s.SetDocumentKind(ctx, d.ID, kind, "ana"); err == nil {
+			t.Errorf("SetDocumentKind(%q) succeeded: not a kind of the contract", kind)
+		}
+	}
+	if _, err := s.SetDocumentKind(ctx, 999999, "imr_form", "ana"); !errors.Is(err, record.ErrNotFound) {
+		t.Errorf("SetDocumentKind of a document that does not exist: %v, want ErrNotFound", err)
+	}
+	if docs, _ := s.CaseDocuments(ctx, c.ID); docs[0].Kind != "denial_letter" {
+		t.Errorf("a refused change changed the kind to %q", docs[0].Kind)
+	}
+}
+
+func testFindCasesForReview(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	mk := func(day int, last, member string) *record.Case {
+		c := newCase(when(2026, time.July, day, 9))
+		c.Enrollee.LastName, c.MemberID = last, member
+		return addCase(t, s, c)
+	}
+	ruiz := mk(1, "Ruiz", "XKB123456")
+	ruizDiaz := mk(3, "RUIZ-DIAZ", "M2")
+	ortiz := mk(2, "Ortiz", "RUIZ7")
+	mk(4, "Gomez_Ruiz", "M4")
+	mk(5, "100%", "M5")
+	numbers := func(cs []record.Case) []string {
+		out := []string{}
+		for _, c := range cs {
+			out = append(out, c.Number)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		q    string
+		want []string
+	}{
+		{ruiz.Number, []string{ruiz.Number}},
+		{strings.ToLower(strings.ReplaceAll(ruiz.Number, "-", " ")), []string{ruiz.Number}},
+		{"xkb 123-456", []string{ruiz.Number}},
+		{"XKB12345", []string{}}, // a member id is exact
+		{"ruiz", []string{ruizDiaz.Number, ruiz.Number}},
+		{" RUIZ ", []string{ruizDiaz.Number, ruiz.Number}},
+		{"ruiz7", []string{ortiz.Number}},
+		{"uiz", []string{}}, // a name is a prefix
+		{"%", []string{}},
+		{"_", []string{}},
+		{"Gomez_", nil}, // the _ is a letter, not any letter
+		{"HC26-999999-0", []string{}},
+		{"", []string{}},
+	} {
+		got, err := s.FindCasesForReview(ctx, tt.q)
+		if err != nil {
+			t.Errorf("FindCasesForReview(%q): %v", tt.q, err)
+			continue
+		}
+		if tt.q == "Gomez_" {
+			if len(got) != 1 || got[0].Enrollee.LastName != "Gomez_Ruiz" {
+				t.Errorf("FindCasesForReview(%q) = %v, want the case of Gomez_Ruiz", tt.q, numbers(got))
+			}
+			continue
+		}
+		equal(t, fmt.Sprintf("FindCasesForReview(%q)", tt.q), numbers(got), tt.want)
+	}
+	update(t, s, func(tx *store.Tx) error {
+		for i := range store.FindCasesLimit + 5 {
+			c := newCase(when(2026, time.August, 1, 9).Add(time.Duration(i) * time.Minute))
+			c.Enrollee.LastName = "Lee"
+			if err := tx.CreateCase(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	got, err := s.FindCasesForReview(ctx, "lee")
+	if err != nil || len(got) != store.FindCasesLimit {
+		t.Fatalf("FindCasesForReview of many: %d, %v; want %d", len(got), err, store.FindCasesLimit)
+	}
+	if !got[0].ReceivedAt.After(got[len(got)-1].ReceivedAt) {
+		t.Error("the cases found are not the newest first")
+	}
+}
+
+func testIntakeSince(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	early := addDocs(t, s, newInput("i-1", when(2026, time.September, 1, 7)), "imr_form")
+	late := addDocs(t, s, newInput("i-2", when(2026, time.September, 1, 15)), "fax_cover", "imr_form", "supporting")
+	q := newInput("i-3", when(2026, time.September, 1, 16))
+	q.Status, q.Error = record.Quarantined, "The file is damaged."
+	update(t, s, func(tx *store.Tx) error { return tx.AddInput(q) })
+
+	ins, err := s.InputsSince(ctx, when(2026, time.September, 1, 8), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, in := range ins {
+		ids = append(ids, in.ID)
+	}
+	equal(t, "inputs since 8 (newest first, every status)", ids, []int64{q.ID, late[0].InputID})
+	if ins, err := s.InputsSince(ctx, when(2026, time.September, 1, 0), 1); err != nil || len(ins) != 1 || ins[0].ID != q.ID {
+		t.Errorf("InputsSince with a limit of 1: %d, %v", len(ins), err)
+	}
+	kinds, err := s.DocumentKindsOfInputs(ctx, []int64{early[0].InputID, late[0].InputID, q.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "document kinds by input", kinds, map[int64][]string{
+		early[0].InputID: {"imr_form"}, late[0].InputID: {"fax_cover", "imr_form", "supporting"}})
 }

@@ -52,6 +52,10 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"ReviewQueue", testReviewQueue},
 		{"ReviewField", testReviewField},
 		{"AttachDocument", testAttachDocument},
+		{"SetCaseUrgent", testSetCaseUrgent},
+		{"SetDocumentKind", testSetDocumentKind},
+		{"FindCasesForReview", testFindCasesForReview},
+		{"IntakeSince", testIntakeSince},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
