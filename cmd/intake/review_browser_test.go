@@ -198,6 +198,10 @@ func TestReviewInBrowser(t *testing.T) {
 		!slices.Contains(evKinds, "case.recomputed") {
 		t.Errorf("the case's events %v lack the correction, the attachment or the facts derived again", evKinds)
 	}
+	// The letter's original is filed under the case, as the pipeline files what it attaches.
+	if filed, _ := filepath.Glob(filepath.Join(data, "cases", number, "*")); len(filed) != 2 {
+		t.Errorf("case folder %s holds %d originals, want the form's fax and the letter's", number, len(filed))
+	}
 	// The acknowledgement goes to the name as corrected.
 	if now, err := st.CaseByNumber(t.Context(), number); err != nil || now.Enrollee.LastName != "Delacroix-Nguyen" {
 		t.Errorf("the case's enrollee after the correction: %v (%v)", now, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"intake/pipeline"
+	"intake/pipeline/record"
 	"intake/pipeline/review"
 	"intake/pipeline/watch"
 	"intake/sinks/archive"
@@ -91,6 +92,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		rv := review.New(st, arc, review.Options{Log: log, Limits: c.rasterLimits(),
+			Attached: func(ctx context.Context, docID int64, cs *record.Case) error {
+				in, err := st.InputOfDocument(ctx, docID)
+				if err != nil || in == nil || in.Archive == "" {
+					return err
+				}
+				return arc.LinkCase(in.Archive, cs.Number, in.ReceivedAt)
+			},
 			Recompute: func(ctx context.Context, caseID int64, actor string) error {
 				_, err := pipeline.Recompute(ctx, st, caseID, actor, c.due())
 				return err

@@ -329,6 +329,12 @@ func (h *handler) attach(w http.ResponseWriter, r *http.Request, s *record.Sessi
 		return
 	}
 	h.log.Info("review: document attached", "document_id", id, "case_id", c.ID, "user_id", s.UserID)
+	if h.opts.Attached != nil {
+		// The link is committed; a copy that could not be filed is logged, not lost.
+		if err := h.opts.Attached(r.Context(), id, c); err != nil {
+			h.log.Error("review: the attached document's original could not be filed under its case", "document_id", id, "case_id", c.ID, "error", err)
+		}
+	}
 	h.recompute(r, c.ID, s)
 	http.Redirect(w, r, caseURL(c.Number), http.StatusSeeOther)
 }

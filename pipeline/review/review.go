@@ -72,6 +72,9 @@ type Options struct {
 	TodayLimit int
 	// Now is the clock the day's queues are read by (time.Now when nil).
 	Now func() time.Time
+	// Attached, when set, is told of a document a person attached to a case (to file its
+	// original under the case's folder, as the pipeline does for what it attaches itself).
+	Attached func(ctx context.Context, docID int64, c *record.Case) error
 	// Recompute, when set, derives a case's facts again after a person changed one of its
 	// fields, changed a document's kind or attached a document to it (pipeline.Recompute):
 	// kind, urgency, flags, the enrollee the acknowledgement is addressed to.

@@ -216,6 +216,25 @@ func (s *Store) InputByID(ctx context.Context, id int64) (*record.Input, error) 
 	return in, err
 }
 
+// InputOfDocument is the input a document was found in; nil when there is no such
+// document.
+func (s *Store) InputOfDocument(ctx context.Context, docID int64) (*record.Input, error) {
+	var in *record.Input
+	err := s.view(ctx, func(t *Tx) error {
+		var inputID int64
+		err := t.queryRow(`SELECT input_id FROM documents WHERE id = ?`, docID).Scan(&inputID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return t.wrap("input of a document", err)
+		}
+		in, err = t.InputByID(inputID)
+		return err
+	})
+	return in, err
+}
+
 // Events lists the events of case caseID in the order they were appended; caseID 0 lists
 // every event.
 func (s *Store) Events(ctx context.Context, caseID int64) ([]record.Event, error) {
