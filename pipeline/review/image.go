@@ -24,6 +24,9 @@ import (
 // screen, a fraction of a 300 dpi scan's bytes.
 const imageWidth = 1000
 
+// largeWidth is the width of a page opened on its own (?size=large), to read small print.
+const largeWidth = 2200
+
 // pageImage serves page N (1-based) of an input as a PNG about imageWidth pixels wide. The
 // file is the archived original the store names for the input; the request gives only
 // ids.
@@ -50,7 +53,11 @@ func (h *handler) pageImage(w http.ResponseWriter, r *http.Request, s *record.Se
 	case <-r.Context().Done():
 		return
 	}
-	img, err := h.readPage(filepath.Join(h.arc.Root(), in.Archive), page, h.turnOf(in.Archive, page))
+	width := imageWidth
+	if r.URL.Query().Get("size") == "large" {
+		width = largeWidth
+	}
+	img, err := h.readPage(filepath.Join(h.arc.Root(), in.Archive), page, h.turnOf(in.Archive, page), width)
 	if errors.Is(err, errNoPage) {
 		http.NotFound(w, r)
 		return
@@ -71,7 +78,7 @@ func (h *handler) pageImage(w http.ResponseWriter, r *http.Request, s *record.Se
 
 var errNoPage = errors.New("review: the input has no such page")
 
-// readPage decodes page (1-based) of the file at path, scaled down to imageWidth.
+// readPage decodes page (1-based) of the file at path, scaled down to width.
 // turnOf is how page was turned to be read, from the file the pipeline archived beside
 // the original (nil for an original archived before there was one, or a page not read).
 func (h *handler) turnOf(archived string, page int) *pipeline.PageTurn {
@@ -91,7 +98,7 @@ func (h *handler) turnOf(archived string, page int) *pipeline.PageTurn {
 	return nil
 }
 
-func (h *handler) readPage(path string, page int, turn *pipeline.PageTurn) (image.Image, error) {
+func (h *handler) readPage(path string, page int, turn *pipeline.PageTurn, width int) (image.Image, error) {
 	doc, err := raster.OpenFile(path, h.opts.Limits)
 	if err != nil {
 		return nil, err
@@ -111,10 +118,10 @@ func (h *handler) readPage(path string, page int, turn *pipeline.PageTurn) (imag
 		o.Turn.Degrees, o.Turn.Known = turn.Rotation, true
 		prep, err := ocr.Prepare(p, o)
 		if err == nil {
-			return scaleToWidth(prep.Image, imageWidth, 1), nil
+			return scaleToWidth(prep.Image, width, 1), nil
 		}
 	}
-	return scaleToWidth(p.Image, imageWidth, aspect(p)), nil
+	return scaleToWidth(p.Image, width, aspect(p)), nil
 }
 
 // aspect is how much taller than its pixels a page is: a fax in normal mode has half as

@@ -509,6 +509,14 @@ func TestPageImage(t *testing.T) {
 	if b := img.Bounds(); b.Dx() != 1000 || b.Dy() < 1000 {
 		t.Errorf("the page image is %dx%d, want 1000 wide, a portrait page", b.Dx(), b.Dy())
 	}
+	// Opened large, to read small print: as wide as the page itself, up to 2200 pixels.
+	resp, body = s.do(c, "GET", "/review/pages/"+in+"/1.png?size=large", nil)
+	wantStatus(t, "a large page image", resp, http.StatusOK)
+	if large, err := png.Decode(strings.NewReader(body)); err != nil {
+		t.Errorf("the large page image is not a PNG: %v", err)
+	} else if w := large.Bounds().Dx(); w <= 1000 {
+		t.Errorf("the large page image is %d wide, want wider than the page on the case page", w)
+	}
 	for _, p := range []string{
 		"/review/pages/" + in + "/99.png",                                   // no such page
 		"/review/pages/" + in + "/0.png",                                    // pages count from 1
