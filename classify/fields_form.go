@@ -239,6 +239,14 @@ func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare flo
 func prefixMatch(p *ocr.Page, ws []int, toks []string) (n, took int, loose bool) {
 	spare := len(toks) >= 4
 	for n < len(toks) && took < len(ws) {
+		// A caption's words follow each other closely: a word two heights or more past
+		// the last is the next box's caption ("Patient [Signature]  Date").
+		if took > 0 {
+			prev, cur := p.Words[ws[took-1]].Box, p.Words[ws[took]].Box
+			if cur.Min.X-prev.Max.X > 2*max(prev.Dy(), cur.Dy()) {
+				break
+			}
+		}
 		t := token(p.Words[ws[took]].Text)
 		if similar(t, toks[n]) {
 			n, took = n+1, took+1

@@ -1,8 +1,11 @@
 package classify
 
 import (
+	"image"
 	"strings"
 	"testing"
+
+	"intake/ocr"
 )
 
 func TestTidyFieldsDoubts(t *testing.T) {
@@ -118,5 +121,28 @@ func TestMemberIDInText(t *testing.T) {
 	}
 	if m := memberIDTextRE.FindStringSubmatch(fold("Llame a Servicios para Miembros al 888-555-0123, cinco dias")); m != nil {
 		t.Errorf("a member id found in a sentence with none: %q", m[1])
+	}
+}
+
+// TestCaptionWordsFollowEachOther: on the Authorized Assistant Form the signature's caption
+// is often lost under the signature, leaving "Patient ... Date" on the caption row; the
+// far "Date" is the date's caption, not the second word of "Patient Name".
+func TestCaptionWordsFollowEachOther(t *testing.T) {
+	w := func(text string, x, y, wd int, line int) ocr.Word {
+		return ocr.Word{Text: text, Box: image.Rect(x, y, x+wd, y+28), Confidence: 0.95, Line: line}
+	}
+	p := ocr.NewPage(2550, 3300, 300, []ocr.Word{
+		w("AUTHORIZED", 819, 317, 380, 0), w("ASSISTANT", 1217, 317, 330, 0), w("FORM", 1565, 317, 150, 0),
+		w("Patient", 202, 652, 95, 1), w("Name", 308, 653, 80, 1), w("(Print)", 400, 652, 90, 1),
+		w("Patient", 1119, 648, 95, 1), w("Date", 1952, 653, 63, 1),
+		w("Jamal", 209, 698, 110, 2), w("Ramirez", 334, 703, 150, 2), w("11/02/2026", 1962, 703, 204, 2),
+	})
+	fields := map[string]Field{}
+	extractAssistant(Document{Kind: AssistantForm, Pages: []int{1}}, []Page{{OCR: p}}, fields)
+	if f := fields["patient.signed_date"]; f.Value != "2026-11-02" {
+		t.Errorf("signed date = %v, want 2026-11-02 (fields %v)", f.Value, fields)
+	}
+	if f := fields["patient.name"]; f.Value != "Jamal Ramirez" {
+		t.Errorf("patient name = %v, want Jamal Ramirez", f.Value)
 	}
 }
