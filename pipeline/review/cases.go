@@ -1,7 +1,6 @@
 package review
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -32,12 +31,7 @@ func (h *handler) setUrgent(w http.ResponseWriter, r *http.Request, s *record.Se
 		return
 	}
 	c, err = h.st.SetCaseUrgent(r.Context(), c.ID, urgent, s.UserName)
-	switch {
-	case errors.Is(err, record.ErrNotFound):
-		h.message(w, r, s, http.StatusNotFound, "No case has this number.")
-		return
-	case err != nil:
-		h.fail(w, r, s, "set the case's urgency", err)
+	if h.changeFailed(w, r, s, err, "No case has this number.", "set the case's urgency") {
 		return
 	}
 	if urgent {
@@ -62,12 +56,7 @@ func (h *handler) setKind(w http.ResponseWriter, r *http.Request, s *record.Sess
 		return
 	}
 	c, err := h.st.SetDocumentKind(r.Context(), id, kind, s.UserName)
-	switch {
-	case errors.Is(err, record.ErrNotFound):
-		h.message(w, r, s, http.StatusNotFound, "There is no such document.")
-		return
-	case err != nil:
-		h.fail(w, r, s, "change a document's kind", err)
+	if h.changeFailed(w, r, s, err, "There is no such document.", "change a document's kind") {
 		return
 	}
 	if c == nil { // a document of the unmatched queue

@@ -272,12 +272,7 @@ func (h *handler) reviewField(w http.ResponseWriter, r *http.Request, s *record.
 		return
 	}
 	c, err := h.st.ReviewField(r.Context(), id, value, s.UserName)
-	switch {
-	case errors.Is(err, record.ErrNotFound):
-		h.message(w, r, s, http.StatusNotFound, "There is no such field.")
-		return
-	case err != nil:
-		h.fail(w, r, s, "review a field", err)
+	if h.changeFailed(w, r, s, err, "There is no such field.", "review a field") {
 		return
 	}
 	h.log.Info("review: field reviewed", "field_id", id, "user_id", s.UserID)
@@ -348,6 +343,21 @@ func (h *handler) recompute(r *http.Request, caseID int64, s *record.Session) {
 	if err := h.opts.Recompute(r.Context(), caseID, s.UserName); err != nil {
 		h.log.Error("review: the case's facts could not be derived again", "case_id", caseID, "error", err)
 	}
+}
+
+// changeFailed answers a change the store refused: 404 with notFound when what it names
+// does not exist, else the failure (doing says what was being done, for the log). It
+// says whether it answered.
+func (h *handler) changeFailed(w http.ResponseWriter, r *http.Request, s *record.Session, err error, notFound, doing string) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, record.ErrNotFound):
+		h.message(w, r, s, http.StatusNotFound, notFound)
+	default:
+		h.fail(w, r, s, doing, err)
+	}
+	return true
 }
 
 func caseURL(number string) string { return "/review/cases/" + url.PathEscape(number) }
