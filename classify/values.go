@@ -199,7 +199,13 @@ func parseEmail(s string) (string, bool) {
 	m := emailRE.FindString(s)
 	m = tldFix.Replace(m)
 	if at := strings.IndexByte(m, '@'); at > 0 {
-		m = digitsBeside(m[:at]) + m[at:]
+		local := m[:at]
+		// The at sign's left side read as a letter of its own: an upper-case Q just
+		// before it in an address typed in lower case ("mtorresQ@yahoo.com").
+		if at > 1 && local[at-1] == 'Q' && local != strings.ToUpper(local) {
+			local = local[:at-1]
+		}
+		m = digitsBeside(local) + m[at:]
 	}
 	return m, m != ""
 }

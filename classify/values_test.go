@@ -62,6 +62,8 @@ func TestParseOthers(t *testing.T) {
 	for in, want := range map[string]string{
 		"priya.singhS9@gmail.com": "priya.singh59@gmail.com", "luis.torres3S@att.net": "luis.torres35@att.net",
 		"ana.SOTO@gmail.com": "ana.SOTO@gmail.com", "mei.lO2@yahoo.com": "mei.l02@yahoo.com",
+		"mtorresQ@yahoo.com": "mtorres@yahoo.com", "raj.diaz65Q@outlook.com": "raj.diaz65@outlook.com",
+		"QQ@ex.com": "QQ@ex.com",
 	} {
 		if e, ok := parseEmail(in); !ok || e != want {
 			t.Errorf("parseEmail(%q) = %q, want %q", in, e, want)
