@@ -9,8 +9,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"intake/pipeline/record"
 )
 
 // TestServiceDiskFull runs `intake run` with its data folder (embedded store, archive,
@@ -66,29 +64,11 @@ func TestServiceDiskFull(t *testing.T) {
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
-	freed := time.Now()
-	waitCommitted(t, st, []string{inbox}, files, svc)
-	t.Logf("committed %v after space was freed", time.Since(freed).Round(time.Second))
-	if code, _ := svc.stop(t, syscall.SIGTERM, 10*time.Second); code != 0 {
-		t.Errorf("intake run exited with status %d on SIGTERM, want 0", code)
-	}
-	byName, err := inputsByName(t.Context(), st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range files {
-		if len(byName[n]) != 1 || byName[n][0].Status != record.Processed {
-			t.Errorf("%s recorded %d times, want once, processed", n, len(byName[n]))
-		}
-	}
+	recoversAll(t, svc, st, inbox, files, time.Now(), "space was freed")
 	archived, _ := filepath.Glob(filepath.Join(data, "archive", "*", "*", "*", "*.tif"))
 	if len(archived) != len(files) {
 		t.Errorf("%d originals archived, want %d: %v", len(archived), len(files), archived)
 	}
-	if left, spooled := inboxContents(t, inbox); len(left) > 0 || len(spooled) > 0 {
-		t.Errorf("left behind: in the inbox %v, in the spool %v", left, spooled)
-	}
-	assertNoHealthInfo(t, svc.stderr.String(), files...)
 }
 
 // fill writes path until its file system has no space left.

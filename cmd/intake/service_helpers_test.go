@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -841,4 +842,30 @@ func waitsOut(t *testing.T, svc *service, inbox, data string, files []string, d 
 		}
 		time.Sleep(time.Second)
 	}
+}
+
+// recoversAll checks what must follow an outage once what was away is back: every one of
+// files committed once, processed, the service stopping cleanly on SIGTERM, nothing left
+// in the inbox or the spool, and no health information in the log. since is when it came
+// back, for the log; what names it.
+func recoversAll(t *testing.T, svc *service, st *store.Store, inbox string, files []string, since time.Time, what string) {
+	t.Helper()
+	waitCommitted(t, st, []string{inbox}, files, svc)
+	t.Logf("committed %v after %s", time.Since(since).Round(time.Second), what)
+	if code, _ := svc.stop(t, syscall.SIGTERM, 10*time.Second); code != 0 {
+		t.Errorf("intake run exited with status %d on SIGTERM, want 0", code)
+	}
+	byName, err := inputsByName(t.Context(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range files {
+		if len(byName[n]) != 1 || byName[n][0].Status != record.Processed {
+			t.Errorf("%s recorded %d times, want once, processed", n, len(byName[n]))
+		}
+	}
+	if left, spooled := inboxContents(t, inbox); len(left) > 0 || len(spooled) > 0 {
+		t.Errorf("left behind: in the inbox %v, in the spool %v", left, spooled)
+	}
+	assertNoHealthInfo(t, svc.stderr.String(), files...)
 }

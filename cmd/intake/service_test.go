@@ -574,28 +574,10 @@ func TestServiceStoreUnreachable(t *testing.T) {
 	}
 
 	proxy.up()
-	back := time.Now()
-	waitCommitted(t, st, []string{inbox}, files, svc)
-	t.Logf("committed %v after the store came back", time.Since(back).Round(time.Second))
-	if code, _ := svc.stop(t, syscall.SIGTERM, 10*time.Second); code != 0 {
-		t.Errorf("intake run exited with status %d on SIGTERM, want 0", code)
-	}
-	byName, err := inputsByName(t.Context(), st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range files {
-		if len(byName[n]) != 1 || byName[n][0].Status != record.Processed {
-			t.Errorf("%s recorded %d times, want once, processed", n, len(byName[n]))
-		}
-	}
-	if left, spooled := inboxContents(t, inbox); len(left) > 0 || len(spooled) > 0 {
-		t.Errorf("left behind: in the inbox %v, in the spool %v", left, spooled)
-	}
+	recoversAll(t, svc, st, inbox, files, time.Now(), "the store came back")
 	if q, _ := filepath.Glob(filepath.Join(data, "quarantine", "*", "*")); len(q) > 0 {
 		t.Errorf("quarantined: %v", q)
 	}
-	assertNoHealthInfo(t, svc.stderr.String(), files...)
 }
 
 // caseSummaryOf says what a result record's cases are, for a failure message.
