@@ -440,7 +440,6 @@ type rssResult struct {
 	early       int64 // kB: high-water RSS once earlyPages were read
 	earlyPages  int
 	peak        int64 // kB, while reading (a stopped run: until it was stopped)
-	afterStop   int64 // kB, the high-water mark including the stop (a stopped run)
 	marks       []rssMark
 	wall        time.Duration
 	complete    bool
@@ -493,11 +492,7 @@ func (a *allRun) rssPart(g *benchGroup, window func() time.Duration) string {
 		for _, m := range r.marks {
 			ms = append(ms, fmt.Sprintf("%d: %.0f MB", m.pages, float64(m.hwm)/1024))
 		}
-		stop := ""
-		if r.afterStop > r.peak {
-			stop = fmt.Sprintf(" (stopping it took the mark to %.0f MB: not counted, the peak is the mark while reading)", float64(r.afterStop)/1024)
-		}
-		a.note("Memory, high-water mark of `intake ocr` by pages read: %s; %d: %.0f MB%s.", strings.Join(ms, ", "), r.read, float64(r.peak)/1024, stop)
+		a.note("Memory, high-water mark of `intake ocr` by pages read: %s; %d: %.0f MB.", strings.Join(ms, ", "), r.read, float64(r.peak)/1024)
 	}
 	if r.err == nil && !r.complete {
 		a.note("Memory: reading all %d pages takes about %s here (%.2f pages/s), more than the budget leaves, so `intake ocr` opened the whole file (opening a long PDF costs about its size, and that counts), read its first %d pages and was stopped. The reference is the same process's high-water mark after its first %d pages; pages stream (at most %d in flight), so what still grows is allocator and heap settling, which the marks by pages read show. The whole file: `make bench-ocr` (about %s).",
@@ -578,15 +573,8 @@ loop:
 			defer kill.Stop()
 		}
 	}
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			if stopped {
-				r.afterStop = ru.Maxrss
-			} else {
-				r.peak = max(r.peak, ru.Maxrss) // the moments between two samples
-			}
-		}
-	}
+	// No ru_maxrss after the end: it counts intake-bench's own memory (see peak.go). The
+	// samples above, every 200 ms, are the figure.
 	if !stopped {
 		r.read, r.wall = int(read.Load()), time.Since(start)
 		if werr != nil {

@@ -143,13 +143,12 @@ func e2eMeasure(o e2eOptions, work, cdir string, inputs []e2eInput, say func(str
 	t := time.Now()
 	cmd := exec.Command(o.Intake, append([]string{"ocr", "--workers", strconv.Itoa(o.Workers)}, files...)...)
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	res.ocrErr = cmd.Run()
-	res.ocrWall = time.Since(t)
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			res.ocrRSS = ru.Maxrss
-		}
+	if res.ocrErr = cmd.Start(); res.ocrErr == nil {
+		w := watchPeak(cmd.Process.Pid, 100*time.Millisecond) // not ru_maxrss: see peak.go
+		res.ocrErr = cmd.Wait()
+		res.ocrRSS = w.end()
 	}
+	res.ocrWall = time.Since(t)
 	if res.ocrErr != nil {
 		// Files the pipeline quarantines fail here too; the time still counts what was read.
 		say("  intake ocr: %v (some inputs are damaged on purpose)", res.ocrErr)

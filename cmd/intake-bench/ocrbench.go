@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/image/tiff"
@@ -421,7 +420,7 @@ func firstLine(s string) string {
 
 // measureRSS builds a scanned PDF of o.RSSPages pages from the group's page images (see
 // writeScanPDF) and runs `intake ocr` on it as a child process, returning its peak resident
-// memory in KiB.
+// memory in KiB, sampled from /proc.
 func measureRSS(o ocrBenchOptions, work string, g *benchGroup) (int64, time.Duration, error) {
 	path, err := writeScanPDF(work, g, o.RSSPages)
 	if err != nil {
@@ -433,14 +432,16 @@ func measureRSS(o ocrBenchOptions, work string, g *benchGroup) (int64, time.Dura
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
+	if err := cmd.Start(); err != nil {
+		return 0, 0, err
+	}
+	w := watchPeak(cmd.Process.Pid, 100*time.Millisecond) // not ru_maxrss: see peak.go
+	err = cmd.Wait()
+	peak := w.end()
+	if err != nil {
 		return 0, 0, fmt.Errorf("%s ocr: %v: %s", o.Intake, err, firstLine(errb.String()))
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return 0, 0, fmt.Errorf("no resource usage on this system")
-	}
-	return ru.Maxrss, time.Since(start), nil
+	return peak, time.Since(start), nil
 }
 
 // writeScanPDF writes a scanned PDF of n pages made from the group's 300 dpi page images
