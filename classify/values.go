@@ -180,21 +180,33 @@ var commonMailDomains = []string{"gmail.com", "yahoo.com", "outlook.com", "hotma
 // dot and "(D" or "©" read for "@" on a fax are mended first; the caller's confidence, the
 // OCR's, stays low for such a value.
 func parseEmail(s string) (string, bool) {
+	e, _, ok := mendEmail(s)
+	return e, ok
+}
+
+// mendEmail is parseEmail, also telling whether the address was guessed at: an at sign
+// that OCR read as another character, or a common domain it misspelt. Such an address goes
+// to a person.
+func mendEmail(s string) (e string, guessed, ok bool) {
 	s = strings.NewReplacer("(D", "@", "(d", "@", "©", "@", "(@", "@", "@)", "@", " @ ", "@", "@ ", "@", " @", "@",
 		" .com", ".com", " .net", ".net", " .org", ".org").Replace(s)
 	s = commaDotRE.ReplaceAllString(s, "$1.$2")
-	if !strings.Contains(s, "@") {
-		// Only ASCII letters are lowered, byte for byte, so that an index into low is one
-		// into s: strings.ToLower changes the length of some text ("Ⱥ" grows a byte,
-		// invalid UTF-8 becomes U+FFFD), and s[:k] then cut s in the wrong place or past
-		// its end (a panic; testdata/fuzz/FuzzNormalize).
-		low := asciiLower(s)
-		for _, d := range commonMailDomains {
-			if k := strings.Index(low, d); k > 0 && low[k-1] != '.' {
-				s = s[:k] + "@" + s[k:]
-				break
-			}
+	s = colonDotRE.ReplaceAllString(s, "$1.$2")
+	// Only ASCII letters are lowered, byte for byte, so that an index into low is one into
+	// s: strings.ToLower changes the length of some text ("Ⱥ" grows a byte, invalid UTF-8
+	// becomes U+FFFD), and s[:k] then cut s in the wrong place or past its end (a panic;
+	// testdata/fuzz/FuzzNormalize).
+	low := asciiLower(s)
+	if at := strings.IndexByte(s, '@'); at < 0 {
+		// No at sign: OCR read it as a character of its own ("aisha.rodriguez274yahoo.com",
+		// "priya.fitzgerald91Watt.net", "juan.brown820ic1loud.com", "ana.diaz.gmail.com"):
+		// the one just before a common domain stands in its place.
+		if k, n, d := findMailDomain(low, 0); k > 1 {
+			s, guessed = s[:k-1]+"@"+d+s[k+n:], true
 		}
+	} else if k, n, d := findMailDomain(low, at+1); k == at+1 && low[k:k+n] != d {
+		// A common domain misspelt by one letter ("gmai1.com").
+		s, guessed = s[:k]+d+s[k+n:], true
 	}
 	m := emailRE.FindString(s)
 	m = tldFix.Replace(m)
@@ -207,7 +219,44 @@ func parseEmail(s string) (string, bool) {
 		}
 		m = digitsBeside(local) + m[at:]
 	}
-	return m, m != ""
+	return m, guessed && m != "", m != ""
+}
+
+// colonDotRE finds a colon read for the dot of an address's ending ("att:net").
+var colonDotRE = regexp.MustCompile(`([a-z0-9]):(com|net|org|edu|gov)\b`)
+
+// findMailDomain finds in low (lower-cased), from index from, a common mail domain written
+// exactly or, for the longer ones, with one letter misread, added or dropped, that ends the
+// address (nothing but punctuation after it). It returns where it starts, its length in low,
+// and the domain as it is spelt; k is -1 when there is none. An exact match wins over a
+// near one, and then the match that starts first.
+func findMailDomain(low string, from int) (k, n int, d string) {
+	k, best := -1, 2
+	for _, dom := range commonMailDomains {
+		for i := from; i < len(low); i++ {
+			for _, l := range []int{len(dom) - 1, len(dom), len(dom) + 1} {
+				j := i + l
+				if l < 1 || j > len(low) || (j < len(low) && isAlnum(low[j])) {
+					continue
+				}
+				dist := 0
+				if low[i:j] != dom {
+					if len(dom) < 7 || !oneEdit(low[i:j], dom) {
+						continue
+					}
+					dist = 1
+				}
+				if dist < best || (dist == best && i < k) {
+					k, n, d, best = i, l, dom, dist
+				}
+			}
+		}
+	}
+	return k, n, d
+}
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // digitsBeside mends the digits at the end of an address's local part: an upper-case S, O
@@ -275,11 +324,11 @@ func normalize(key, v string) (string, float64, bool) {
 		return st, 1, ok
 	case last == "email":
 		// An address has no spaces: OCR's ("ruth. gonzalez19@out look.com") are closed.
-		e, ok := parseEmail(strings.Join(strings.Fields(v), ""))
+		e, guessed, ok := mendEmail(strings.Join(strings.Fields(v), ""))
 		factor := 1.0
-		// Tesseract often reads the "@" of a typed address as "0@" or "D@": such an address
-		// goes to a person.
-		if k := strings.Index(e, "@"); k > 0 && strings.ContainsRune("0ODQ", rune(e[k-1])) {
+		// Tesseract often reads the "@" of a typed address as "0@" or "D@", or as another
+		// character altogether: such an address goes to a person.
+		if k := strings.Index(e, "@"); guessed || k > 0 && strings.ContainsRune("0ODQ", rune(e[k-1])) {
 			factor = 0.6
 		}
 		return e, factor, ok

@@ -64,9 +64,20 @@ func TestParseOthers(t *testing.T) {
 		"ana.SOTO@gmail.com": "ana.SOTO@gmail.com", "mei.lO2@yahoo.com": "mei.l02@yahoo.com",
 		"mtorresQ@yahoo.com": "mtorres@yahoo.com", "raj.diaz65Q@outlook.com": "raj.diaz65@outlook.com",
 		"QQ@ex.com": "QQ@ex.com",
+		// The at sign read as a character of its own, or a common domain misspelt.
+		"aisha.rodriguez274yahoo.com": "aisha.rodriguez27@yahoo.com", "priya.fitzgerald91Watt.net": "priya.fitzgerald91@att.net",
+		"juan.brown820ic1loud.com": "juan.brown82@icloud.com", "raj.yamamoto890yahoo.com": "raj.yamamoto89@yahoo.com",
+		"eduardo.nakamura73@att:net": "eduardo.nakamura73@att.net", "li.wong5@gmai1.com": "li.wong5@gmail.com",
+		"ana.diaz.gmail.com": "ana.diaz@gmail.com", "lee@example.org": "lee@example.org",
 	} {
 		if e, ok := parseEmail(in); !ok || e != want {
 			t.Errorf("parseEmail(%q) = %q, want %q", in, e, want)
+		}
+	}
+	// What was guessed goes to a person; what was read as written does not.
+	for in, want := range map[string]bool{"aisha.rodriguez274yahoo.com": true, "li.wong5@gmai1.com": true, "li.wong5@gmail.com": false} {
+		if _, guessed, _ := mendEmail(in); guessed != want {
+			t.Errorf("mendEmail(%q) guessed %v, want %v", in, guessed, want)
 		}
 	}
 	if id, ok := memberID("§V754200824501"); !ok || id != "SV754200824501" {
