@@ -115,6 +115,9 @@ type formLabel struct {
 	key  string
 	box  image.Rectangle
 	next int // x where the next caption on the same caption row starts (the field's right edge)
+	// damaged: the caption was known only as part of its row (see damagedRows); its
+	// value's confidence is lowered.
+	damaged bool
 }
 
 func extractForm(doc Document, pages []Page, fields map[string]Field) {
@@ -158,6 +161,151 @@ func (fp *formPage) findLabels() {
 		caps = append(caps, captionSpec{"", phraseTokens(l)})
 	}
 	fp.findCaptions(caps, 1, 0.5)
+	fp.damagedRows()
+	fp.setEdges()
+}
+
+// formRows are the form's caption rows as they are printed, left to right, in each edition
+// and language: a row whose captions are too damaged to be found one by one ("Caty Mate
+// Ap" on a fax at normal resolution) is still known whole.
+var formRows = [][][2]string{
+	{{"patient.first_name", "first name"}, {"patient.middle_initial", "middle initial"}, {"patient.last_name", "last name"}},
+	{{"patient.first_name", "nombre"}, {"patient.middle_initial", "inicial del segundo nombre"}, {"patient.last_name", "apellido"}},
+	{{"patient.dob", "patient's date of birth (mm/dd/yyyy)"}},
+	{{"patient.dob", "fecha de nacimiento del paciente (mm/dd/aaaa)"}},
+	{{"patient.guardian_name", "name of parent or guardian if filing for minor child"}},
+	{{"patient.guardian_name", "nombre del padre, madre o tutor si presenta la queja por un menor"}},
+	{{"patient.street", "street address"}},
+	{{"patient.street", "direccion"}},
+	{{"patient.city", "city"}, {"patient.state", "state"}, {"patient.zip", "zip"}},
+	{{"patient.city", "ciudad"}, {"patient.state", "estado"}, {"patient.zip", "codigo postal"}},
+	{{"patient.phone", "primary phone #"}, {"patient.phone2", "secondary phone #"}, {"patient.email", "email address"}},
+	{{"patient.phone", "phone #"}, {"patient.email", "email address"}},
+	{{"patient.phone", "numero de telefono"}, {"patient.email", "correo electronico"}},
+	{{"patient.phone", "telefono principal"}, {"patient.phone2", "telefono secundario"}, {"patient.email", "correo electronico"}},
+	{{"plan.name", "health plan name"}, {"plan.member_id", "patient's membership #"}},
+	{{"plan.name", "nombre del plan de salud"}, {"plan.member_id", "numero de afiliado del paciente"}},
+	{{"plan.medical_group", "medical group name (if enrolled in a medical group)"}, {"plan.employer", "employer"}},
+	{{"plan.medical_group", "nombre del grupo medico (si esta inscrito en un grupo medico)"}, {"plan.employer", "empleador"}},
+}
+
+// maxRowDamage is the share of a caption row's letters that may be misread, added or
+// lost for the row to be known whole: a row of several captions in their order is more
+// telling than one caption alone. Each caption in the row may lose up to half of its
+// letters ("Ap" for "Zip").
+const (
+	maxRowDamage     = 0.45
+	maxOneCaptionRow = 0.34
+	maxCaptionDamage = 0.5
+)
+
+// damagedRows finds the caption rows whose captions were not all found one by one, by
+// comparing each row's letters with the rows the form prints. A row within maxRowDamage of
+// one is split into its captions where the letters fit best; the captions found one by one
+// there that agree are kept, those that do not ("fast Name" taken for "Last Name") are
+// dropped, and the rest are added, marked damaged.
+func (fp *formPage) damagedRows() {
+	p := fp.pg.OCR
+	for _, r := range rows(p) {
+		var ws []int
+		var lets []string
+		for _, w := range r.words {
+			if t := lettersOf(token(p.Words[w].Text)); t != "" {
+				ws, lets = append(ws, w), append(lets, t)
+			}
+		}
+		if len(ws) == 0 || len(ws) > 16 {
+			continue
+		}
+		best, bestD, bestCuts := -1, maxRowDamage+1e-9, []int(nil)
+		for k, fr := range formRows {
+			caps := make([]string, len(fr))
+			for i, c := range fr {
+				caps[i] = lettersOf(strings.Join(phraseTokens(c[1]), ""))
+			}
+			d, cuts := splitRow(lets, caps)
+			if len(caps) == 1 && d > maxOneCaptionRow {
+				continue
+			}
+			if cuts != nil && d < bestD {
+				best, bestD, bestCuts = k, d, cuts
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		var want []formLabel
+		for i, c := range formRows[best] {
+			box := p.Words[ws[bestCuts[i]]].Box
+			for _, w := range ws[bestCuts[i]:bestCuts[i+1]] {
+				box = box.Union(p.Words[w].Box)
+			}
+			want = append(want, formLabel{key: c[0], box: box, damaged: true})
+		}
+		// The captions already found on this row: kept where they agree.
+		kept := fp.labels[:0]
+		for _, l := range fp.labels {
+			if m := mid(l.box); m < r.box.Min.Y || m > r.box.Max.Y || l.key == "" {
+				kept = append(kept, l)
+				continue
+			}
+			for i, w := range want {
+				if w.key == l.key && !w.box.Intersect(l.box).Empty() {
+					want[i] = l
+				}
+			}
+		}
+		fp.labels = append(kept, want...)
+	}
+}
+
+// splitRow cuts a row's words (their letters, lets) into len(caps) runs, one per caption in
+// order, every run at least one word, where the letters fit best. It returns the row's
+// damage (edit distance over the captions' letters) and the cuts (run i is words
+// cuts[i]:cuts[i+1]); nil cuts when no split keeps each caption within maxCaptionDamage.
+func splitRow(lets, caps []string) (float64, []int) {
+	total := 0
+	for _, c := range caps {
+		total += len(c)
+	}
+	n := len(lets)
+	if n < len(caps) || total == 0 {
+		return 1, nil
+	}
+	bestD, bestCuts := -1, []int(nil)
+	cuts := make([]int, len(caps)+1)
+	cuts[len(caps)] = n
+	var try func(i, from int)
+	try = func(i, from int) {
+		if i == len(caps) {
+			dist := 0
+			for k, c := range caps {
+				d := EditDistance(strings.Join(lets[cuts[k]:cuts[k+1]], ""), c)
+				if float64(d) > maxCaptionDamage*float64(len(c))+0.5 {
+					return
+				}
+				dist += d
+			}
+			if bestD < 0 || dist < bestD {
+				bestD, bestCuts = dist, append([]int(nil), cuts...)
+			}
+			return
+		}
+		if i == 0 {
+			cuts[0] = 0
+			try(1, 1)
+			return
+		}
+		for c := from; c <= n-(len(caps)-i); c++ {
+			cuts[i] = c
+			try(i+1, c+1)
+		}
+	}
+	try(0, 0)
+	if bestCuts == nil {
+		return 1, nil
+	}
+	return float64(bestD) / float64(total), bestCuts
 }
 
 // captionSpec is a caption to look for: the key its value goes to ("" for a caption that
@@ -220,7 +368,12 @@ func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare flo
 		}
 		fp.labels = append(fp.labels, found...)
 	}
-	// Each field's right edge is the next caption on its caption row.
+	fp.setEdges()
+}
+
+// setEdges gives each field its right edge: the next caption on its caption row.
+func (fp *formPage) setEdges() {
+	p := fp.pg.OCR
 	for i := range fp.labels {
 		a := &fp.labels[i]
 		a.next = p.Width * 96 / 100
@@ -459,6 +612,9 @@ func (fp *formPage) textFields(fields map[string]Field) {
 		value, factor, ok := normalize(l.key, v)
 		if !ok {
 			continue
+		}
+		if l.damaged {
+			factor *= 0.9
 		}
 		fp.set(fields, l.key, value, conf*factor, box)
 	}

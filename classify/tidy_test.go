@@ -146,3 +146,50 @@ func TestCaptionWordsFollowEachOther(t *testing.T) {
 		t.Errorf("patient name = %v, want Jamal Ramirez", f.Value)
 	}
 }
+
+// TestDamagedCaptionRows: on a fax at normal resolution the captions under the values can
+// be too damaged to be found one by one ("Caty Mate Ap", "Steet Addis"), or taken for
+// another ("fast Name" for "Last Name"); each row is still known whole, in its order, and
+// the values under damaged captions are read with a lowered confidence. (Words and
+// boxes as Tesseract read a page of seed 7373's fax001016.pdf.)
+func TestDamagedCaptionRows(t *testing.T) {
+	var ws []ocr.Word
+	line := 0
+	row := func(y int, words ...any) {
+		for i := 0; i < len(words); i += 2 {
+			text, x := words[i].(string), words[i+1].(int)
+			ws = append(ws, ocr.Word{Text: text, Box: image.Rect(x, y, x+12*len(text), y+24), Confidence: 0.9, Line: line})
+		}
+		line++
+	}
+	row(300, "PATIENT", 132, "INFORMATION", 240)
+	row(467, "Francisco", 138, "Ramirez-Delgado", 1044)
+	row(501, "fast", 132, "Name", 173, "Middle", 755, "Initial", 817, "(ast", 1038, "Name", 1078)
+	row(541, "07/01/1996", 137, "Gender;", 721, "Female", 981)
+	row(577, "Patients", 132, "Date", 203, "of", 245, "Much", 267, "(mdd", 312, "yyvv)", 381)
+	row(698, "3008", 137, "Magnolia", 209, "Ct", 331)
+	row(732, "Steet", 132, "Addis", 183)
+	row(773, "Long", 137, "Beach", 208, "CA", 835, "90805", 1072)
+	row(807, "Caty", 131, "Mate", 840, "Ap", 1067)
+	row(2100, "IMR", 132, "APPLICATION/COMPLAINT", 200, "FORM", 500, "DMHC", 1200, "20-224", 1260, "(Rev", 1340, "01/20)", 1400)
+	p := ocr.NewPage(1728, 2244, 204, ws)
+	fields := map[string]Field{}
+	extractForm(Document{Kind: IMRForm, Pages: []int{1}}, []Page{{OCR: p}}, fields)
+	for key, want := range map[string]any{
+		"patient.first_name": "Francisco", "patient.last_name": "Ramirez-Delgado", "patient.dob": "1996-07-01",
+		"patient.street": "3008 Magnolia Ct", "patient.city": "Long Beach", "patient.state": "CA", "patient.zip": "90805",
+	} {
+		f, ok := fields[key]
+		if !ok || f.Value != want {
+			t.Errorf("%s = %v, want %v", key, f.Value, want)
+			continue
+		}
+		if damaged := key != "patient.city" && key != "patient.last_name"; damaged && f.Confidence >= 0.9 {
+			t.Errorf("%s found under a damaged caption kept its confidence %.2f", key, f.Confidence)
+		}
+	}
+	// The rows of values are no captions.
+	if _, ok := fields["patient.middle_initial"]; ok {
+		t.Errorf("middle initial = %v, from an empty box", fields["patient.middle_initial"].Value)
+	}
+}
