@@ -46,10 +46,11 @@ var allLetterLabels = func() []string {
 
 var (
 	codeSuffixRE   = regexp.MustCompile(`(?i)\s*\((?:c?pt|hcpcs|ndc|icd-10|rev|cpt/hcpcs)\b.*$`)
+	idPrefixRE     = regexp.MustCompile(`^([A-Z]{1,4}) (\d{6,})`)
 	memberIDRE     = regexp.MustCompile(`\b[A-Z§$]{0,4}[0-9OSIl][0-9A-Z]{5,15}(?:-\d{1,3})?\b`)
 	reviewerRE     = regexp.MustCompile(`((?:[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|M\.D\.|DO|D\.O\.|PharmD|DDS|PhD))|(?:Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}))`)
 	refRE          = regexp.MustCompile(`(?i)\b(?:reference|ref|case|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
-	memberIDTextRE = regexp.MustCompile(`(?i)(?:member ?[il1t|]d|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado|(?:n\.?\s?[o°º]\.? de )?medi-cal(?: id| #| number)?\s*/\s*cin|\bcin\b)\s*(?:\(cin\))?\s*[:#]?\s*\n?\s*(?:[-–—_|]\s*)?(?:[A-Za-z]{3,8}\s+)?([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
+	memberIDTextRE = regexp.MustCompile(`(?i)(?:member ?[il1t|]d|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado|(?:n\.?\s?[o°º]\.? de )?medi-cal(?: id| #| number)?\s*/\s*cin|\bcin\b)\s*(?:\(cin\))?[\s.]*[:#]?\s*\n?\s*(?:[-–—_|]\s*)?(?:[A-Za-z]{3,8}\s+)?([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
 	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC)`)
 	dobRE          = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
 	providerRE     = regexp.MustCompile(`(?i:requested by|request from|request that|submitted by|sent by|solicitud que|previa que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
@@ -416,9 +417,11 @@ func referenceShape(s string) bool {
 	return len(s) >= 5 && n >= 3
 }
 
-// memberID reads a member id: letters and digits, with the symbols OCR reads for an S.
+// memberID reads a member id: letters and digits, with the symbols OCR reads for an S. A
+// prefix of letters printed apart from the digits ("SV 7407918308") is part of it.
 func memberID(v string) (string, bool) {
 	v = strings.NewReplacer("§", "S", "$", "S").Replace(strings.ToUpper(v))
+	v = idPrefixRE.ReplaceAllString(v, "$1$2")
 	m := memberIDRE.FindString(v)
 	if m == "" || !hasDigit(m) {
 		return "", false

@@ -4,6 +4,7 @@ import (
 	"image"
 	"strings"
 	"testing"
+	"time"
 
 	"intake/ocr"
 )
@@ -191,5 +192,23 @@ func TestDamagedCaptionRows(t *testing.T) {
 	// The rows of values are no captions.
 	if _, ok := fields["patient.middle_initial"]; ok {
 		t.Errorf("middle initial = %v, from an empty box", fields["patient.middle_initial"].Value)
+	}
+}
+
+// TestNamesAcrossDocuments: the form's last name read "Jorres" where the signer's line and
+// the fax cover say "Torres" goes to a person with both; a name that agrees is left alone.
+func TestNamesAcrossDocuments(t *testing.T) {
+	f := func(v string) Field { return Field{Value: v, Confidence: 0.9} }
+	docs := []Document{
+		{Kind: FaxCover, Fields: map[string]Field{"fax.subject": f("IMR Application/Complaint - client David Torres")}},
+		{Kind: IMRForm, Fields: map[string]Field{"patient.first_name": f("David"), "patient.last_name": f("Jorres"), "signer_name": f("David Torres")}},
+	}
+	validate(docs, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	form := docs[1].Fields
+	if !form["patient.last_name"].NeedsReview || !form["signer_name"].NeedsReview || !docs[0].Fields["fax.subject"].NeedsReview {
+		t.Errorf("a last name one letter off another document's goes to a person with it: %+v %+v", form, docs[0].Fields)
+	}
+	if form["patient.first_name"].NeedsReview {
+		t.Errorf("the first name, which agrees, was sent to a person too")
 	}
 }

@@ -55,24 +55,93 @@ func validate(docs []Document, received time.Time) {
 				}
 			}
 		}
+		if form != nil {
+			names(form, docs, idx)
+		}
 		if form == nil || letter == nil {
 			continue
 		}
 		agree(form, "plan.member_id", letter, "member.id", sameID)
 		planNames(form, letter)
 		agree(form, "patient.dob", letter, "member.dob", func(a, b string) bool { return a == b })
-		// The name: the form's first and last against the letter's member name, in any order.
-		first, _ := form.Fields["patient.first_name"].Value.(string)
-		last, _ := form.Fields["patient.last_name"].Value.(string)
-		if name, ok := letter.Fields["member.name"].Value.(string); ok && first != "" && last != "" {
+	}
+}
+
+// nameFields are where an envelope's documents name the patient (or, for the signer, often
+// do): checked against the form's first and last name.
+var nameFields = map[Kind][]string{
+	DenialLetter:  {"member.name"},
+	IMRForm:       {"signer_name"},
+	AssistantForm: {"patient.name"},
+	FaxCover:      {"fax.subject"},
+}
+
+// names compares the form's first and last name with the names the envelope's documents
+// give. The letter's member name with both confirms them. A name with both, one of them
+// misread by a letter on one side ("Jorres" against "Torres"), sends the form's misfit and
+// the other field to a person: which one is right is for a person to say.
+func names(form *Document, docs []Document, idx []int) {
+	first, _ := form.Fields["patient.first_name"].Value.(string)
+	last, _ := form.Fields["patient.last_name"].Value.(string)
+	if first == "" || last == "" {
+		return
+	}
+	ff, fl := fold(first), fold(last)
+	for _, i := range idx {
+		d := &docs[i]
+		for _, k := range nameFields[d.Kind] {
+			name, ok := d.Fields[k].Value.(string)
+			if !ok {
+				continue
+			}
 			n := fold(name)
-			if strings.Contains(n, fold(first)) && strings.Contains(n, fold(last)) {
-				boost(form, "patient.first_name")
-				boost(form, "patient.last_name")
-				boost(letter, "member.name")
+			switch {
+			case strings.Contains(n, ff) && strings.Contains(n, fl):
+				if d.Kind == DenialLetter {
+					boost(form, "patient.first_name")
+					boost(form, "patient.last_name")
+					boost(d, k)
+				}
+			case nearWord(n, ff) && nearWord(n, fl):
+				if !strings.Contains(n, ff) {
+					doubt(form, "patient.first_name")
+				}
+				if !strings.Contains(n, fl) {
+					doubt(form, "patient.last_name")
+				}
+				doubt(d, k)
 			}
 		}
 	}
+}
+
+// nearWord says whether the words of text hold w, as it is or with one letter changed,
+// added or removed (for words of three letters or more).
+func nearWord(text, w string) bool {
+	if w == "" {
+		return false
+	}
+	if strings.Contains(text, w) {
+		return true
+	}
+	for _, t := range strings.Fields(text) {
+		t = strings.Trim(t, ",.;:")
+		if len([]rune(w)) >= 3 && oneEdit(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// doubt sends a field to a person.
+func doubt(d *Document, key string) {
+	f, ok := d.Fields[key]
+	if !ok {
+		return
+	}
+	f.Confidence = min(f.Confidence, 0.5)
+	f.NeedsReview = true
+	d.Fields[key] = f
 }
 
 // agree compares a field of two documents: the same value confirms both; values that
@@ -90,15 +159,8 @@ func agree(a *Document, ka string, b *Document, kb string, same func(x, y string
 		boost(a, ka)
 		boost(b, kb)
 	case confusable(va, vb) || oneDiff(va, vb):
-		for _, x := range []struct {
-			d *Document
-			k string
-		}{{a, ka}, {b, kb}} {
-			f := x.d.Fields[x.k]
-			f.Confidence = min(f.Confidence, 0.5)
-			f.NeedsReview = true
-			x.d.Fields[x.k] = f
-		}
+		doubt(a, ka)
+		doubt(b, kb)
 	}
 }
 

@@ -80,6 +80,12 @@ func TestParseOthers(t *testing.T) {
 			t.Errorf("mendEmail(%q) guessed %v, want %v", in, guessed, want)
 		}
 	}
+	if id, ok := memberID("SV 7407918308"); !ok || id != "SV7407918308" {
+		t.Errorf("member id printed apart from its prefix: %q %v", id, ok)
+	}
+	if m := memberIDTextRE.FindStringSubmatch("member 1d ........: LKB599198635"); m == nil || m[1] != "LKB599198635" {
+		t.Errorf("member id after a dotted leader and a 1 read for the I: %q", m)
+	}
 	if id, ok := memberID("§V754200824501"); !ok || id != "SV754200824501" {
 		t.Errorf("member id: %q %v", id, ok)
 	}
