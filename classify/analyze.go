@@ -67,7 +67,62 @@ func Analyze(pages []Page, received time.Time) Result {
 		res.Documents = append(res.Documents, doc)
 	}
 	validate(res.Documents, received)
+	joinSplitWords(res.Documents, pages)
 	return res
+}
+
+// splitWordKeys are the address fields whose words OCR may split ("Oak land").
+var splitWordKeys = []string{"patient.city", "patient.street", "assistant.city", "assistant.street"}
+
+// joinSplitWords mends an address word that OCR split in two ("Oak land") when another
+// document of the envelope writes it whole ("Oakland, CA 94601" on the plan's letter) and
+// none writes it split.
+func joinSplitWords(docs []Document, pages []Page) {
+	for i := range docs {
+		d := &docs[i]
+		var others []string // the other documents' words, folded
+		for j, o := range docs {
+			if j == i || o.Envelope != d.Envelope {
+				continue
+			}
+			for _, n := range o.Pages {
+				if n >= 1 && n <= len(pages) && pages[n-1].OCR != nil {
+					for _, w := range strings.Fields(fold(pages[n-1].OCR.Text)) {
+						others = append(others, strings.Trim(w, ".,;:"))
+					}
+				}
+			}
+		}
+		if len(others) == 0 {
+			continue
+		}
+		whole, pairs := map[string]bool{}, map[string]bool{}
+		for k, w := range others {
+			whole[w] = true
+			if k+1 < len(others) {
+				pairs[w+" "+others[k+1]] = true
+			}
+		}
+		for _, k := range splitWordKeys {
+			f, ok := d.Fields[k]
+			v, _ := f.Value.(string)
+			if !ok || !strings.Contains(v, " ") {
+				continue
+			}
+			fs := strings.Fields(v)
+			for j := 0; j+1 < len(fs); j++ {
+				a, b := fold(fs[j]), fold(fs[j+1])
+				if len(a) >= 2 && len(b) >= 2 && whole[a+b] && !pairs[a+" "+b] {
+					fs[j] += fs[j+1]
+					fs = append(fs[:j+1], fs[j+2:]...)
+				}
+			}
+			if joined := strings.Join(fs, " "); joined != v {
+				f.Value = joined
+				d.Fields[k] = f
+			}
+		}
+	}
 }
 
 // group is a run of pages: a document, a blank page or a separator sheet.

@@ -212,3 +212,21 @@ func TestNamesAcrossDocuments(t *testing.T) {
 		t.Errorf("the first name, which agrees, was sent to a person too")
 	}
 }
+
+// TestJoinSplitWords: a city OCR split in two on the form ("Oak land") is joined when the
+// plan's letter in the same envelope writes it whole; a city of two words stays two.
+func TestJoinSplitWords(t *testing.T) {
+	pages := []Page{textPage("Oak land , CA 94601"), textPage("Maria Lopez", "Oakland, CA 94601", "San Jose, CA 95112"), textPage("San Jose")}
+	docs := []Document{
+		{Kind: IMRForm, Pages: []int{1}, Fields: map[string]Field{"patient.city": {Value: "Oak land", Confidence: 0.6}}},
+		{Kind: DenialLetter, Pages: []int{2}, Fields: map[string]Field{}},
+		{Kind: AssistantForm, Pages: []int{3}, Fields: map[string]Field{"assistant.city": {Value: "San Jose", Confidence: 0.9}}},
+	}
+	joinSplitWords(docs, pages)
+	if v := docs[0].Fields["patient.city"].Value; v != "Oakland" {
+		t.Errorf("city = %v, want Oakland", v)
+	}
+	if v := docs[2].Fields["assistant.city"].Value; v != "San Jose" {
+		t.Errorf("city = %v, want San Jose left as written", v)
+	}
+}
