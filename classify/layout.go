@@ -235,6 +235,11 @@ func pairs(p *ocr.Page, labels []string, below bool) []labelled {
 		for len(rest) > 0 && token(p.Words[rest[0]].Text) == "" {
 			rest = rest[1:] // "Member: - Ana Diaz"
 		}
+		// A word ending a sentence at the end of a line ("... waiting for the provider.")
+		// is no label over the next line.
+		if last := p.Words[s.words[n-1]].Text; len(rest) == 0 && strings.HasSuffix(last, ".") && !strings.HasSuffix(found[i], ".") {
+			continue
+		}
 		switch {
 		case len(rest) > 0:
 			l.words = rest

@@ -230,3 +230,36 @@ func TestJoinSplitWords(t *testing.T) {
 		t.Errorf("city = %v, want San Jose left as written", v)
 	}
 }
+
+// TestGrievanceLetterWording: a plan's answer to a grievance names the service and the
+// provider in its sentences, with no code and no labels ("your visit with Dr. X for Y",
+// "keep seeing Dr. X for Y after ...", "your care (Y) was delayed").
+func TestGrievanceLetterWording(t *testing.T) {
+	for _, c := range []struct {
+		sentence, service, provider, decision string
+	}{
+		{"This letter is our response to the grievance you filed on August 15, 2026 regarding interpreter services for your visit with Dr. Omar Moreno for Proton beam radiation therapy. Your care (Proton beam radiation therapy) was delayed while the visit was rescheduled.",
+			"Proton beam radiation therapy", "Dr. Omar Moreno", "delayed"},
+		{"This letter is our response to your request to keep seeing Dr. Ana Ruiz for Spinal cord stimulator trial after the provider left our network. Our decision has been delayed because we are waiting for the provider.",
+			"Spinal cord stimulator trial", "Dr. Ana Ruiz", "delayed"},
+	} {
+		lines := []string{"Lakeshore Blue Health Plan", "September 11, 2026", "Raj Yamamoto", "Dear Member:"}
+		words := strings.Fields(c.sentence)
+		for len(words) > 0 {
+			n := min(12, len(words))
+			lines = append(lines, strings.Join(words[:n], " "))
+			words = words[n:]
+		}
+		lines = append(lines, "You may ask the Department of Managed Health Care for an Independent Medical Review (IMR).")
+		res := Analyze([]Page{textPage(lines...)}, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+		if len(res.Documents) != 1 || res.Documents[0].Kind != DenialLetter {
+			t.Fatalf("documents %v, want one denial letter", kinds(res))
+		}
+		got := res.Documents[0].Fields
+		for k, want := range map[string]string{"service": c.service, "requesting_provider": c.provider, "decision": c.decision} {
+			if got[k].Value != want {
+				t.Errorf("%s = %v, want %q", k, got[k].Value, want)
+			}
+		}
+	}
+}
