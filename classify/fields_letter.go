@@ -742,6 +742,9 @@ var criteriaREs = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)criteria (?:applied|used):\s*(.+?)` + criteriaEnd),
 	regexp.MustCompile(`(?i)(?:decision|determination) using (?:the )?(.+?)` + criteriaEnd),
 	regexp.MustCompile(`(?i)\busamos (.+?) para (?:tomar|hacer)`),
+	// "based on MCG Care Guidelines, Bariatric Surgery and the clinical information": the
+	// criteria run to what else the decision was based on.
+	regexp.MustCompile(`(?i)(?:based|basada?) (?:on|en) (?:the )?([^.]{3,100}?(?:Guidelines?|Guidance|Criteria|Standards?|Policy)[^.]{0,60}?)\s+(?:and|y) (?:the|your|la|su|los|sus) (?:clinical|medical|records|notes|informaci[oó]n|expediente|registros)`),
 	regexp.MustCompile(`(?i)(?:based|basada?) (?:on|en) (?:the )?([^.]+?(?:Guidelines?|Guidance|Criteria|Standard|Policy [A-Z0-9-]+))`),
 }
 
