@@ -263,3 +263,17 @@ func TestGrievanceLetterWording(t *testing.T) {
 		}
 	}
 }
+
+// TestCriteriaRunToWhatElse: the criteria a decision was based on end where the letter
+// names what else it was based on, not at the word "Guidelines".
+func TestCriteriaRunToWhatElse(t *testing.T) {
+	for in, want := range map[string]string{
+		"This determination was based on MCG Care Guidelines, Bariatric Surgery and the clinical information submitted.":   "MCG Care Guidelines, Bariatric Surgery",
+		"This determination was based on NCCN Guidelines: Genetic/Familial High-Risk Assessment and your medical records.": "NCCN Guidelines: Genetic/Familial High-Risk Assessment",
+		"This decision was based on InterQual Criteria.":                                                                   "InterQual Criteria",
+	} {
+		if c, ok := criteriaOf(in); !ok || c != want {
+			t.Errorf("criteriaOf(%q) = %q, want %q", in, c, want)
+		}
+	}
+}
