@@ -191,12 +191,14 @@ var formRows = [][][2]string{
 
 // maxRowDamage is the share of a caption row's letters that may be misread, added or
 // lost for the row to be known whole: a row of several captions in their order is more
-// telling than one caption alone. Each caption in the row may lose up to half of its
-// letters ("Ap" for "Zip").
+// telling than one caption alone, and more so when one of them was found as it should
+// read. Each caption in the row may lose up to three quarters of its letters ("Ap" for
+// "Zip", "Guy" for "City").
 const (
-	maxRowDamage     = 0.45
-	maxOneCaptionRow = 0.34
-	maxCaptionDamage = 0.5
+	maxRowDamage         = 0.45
+	maxAnchoredRowDamage = 0.55
+	maxOneCaptionRow     = 0.34
+	maxCaptionDamage     = 0.75
 )
 
 // damagedRows finds the caption rows whose captions were not all found one by one, by
@@ -217,14 +219,26 @@ func (fp *formPage) damagedRows() {
 		if len(ws) == 0 || len(ws) > 16 {
 			continue
 		}
-		best, bestD, bestCuts := -1, maxRowDamage+1e-9, []int(nil)
+		best, bestD, bestCuts := -1, 2.0, []int(nil)
 		for k, fr := range formRows {
 			caps := make([]string, len(fr))
 			for i, c := range fr {
 				caps[i] = lettersOf(strings.Join(phraseTokens(c[1]), ""))
 			}
 			d, cuts := splitRow(lets, caps)
-			if len(caps) == 1 && d > maxOneCaptionRow {
+			limit := maxRowDamage
+			switch {
+			case len(caps) == 1:
+				limit = maxOneCaptionRow
+			case cuts != nil:
+				// A caption of the row read exactly ("Zip" in "Guy Stu Zip") anchors it.
+				for i, c := range caps {
+					if strings.Join(lets[cuts[i]:cuts[i+1]], "") == c {
+						limit = maxAnchoredRowDamage
+					}
+				}
+			}
+			if d > limit {
 				continue
 			}
 			if cuts != nil && d < bestD {

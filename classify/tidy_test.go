@@ -277,3 +277,33 @@ func TestCriteriaRunToWhatElse(t *testing.T) {
 		}
 	}
 }
+
+// TestDamagedCaptionRowAnchored: a caption row too damaged to be known whole on its own
+// ("Guy Stu Zip") is known when one of its captions reads exactly; a row of values is
+// never taken for captions.
+func TestDamagedCaptionRowAnchored(t *testing.T) {
+	var ws []ocr.Word
+	line := 0
+	row := func(y int, words ...any) {
+		for i := 0; i < len(words); i += 2 {
+			text, x := words[i].(string), words[i+1].(int)
+			ws = append(ws, ocr.Word{Text: text, Box: image.Rect(x, y, x+12*len(text), y+24), Confidence: 0.9, Line: line})
+		}
+		line++
+	}
+	row(300, "PATIENT", 132, "INFORMATION", 240)
+	row(467, "Ana", 138, "N", 760, "Diaz", 1044)
+	row(501, "First", 132, "Name", 200, "Middle", 755, "Initial", 840, "Last", 1038, "Name", 1100)
+	row(698, "9133", 137, "Jefferson", 209, "Rd", 331)
+	row(732, "Street", 132, "Address", 210)
+	row(773, "Chula", 137, "Vista", 208, "CA", 835, "91910-8924", 1072)
+	row(807, "Guy", 131, "Stu", 840, "Zip", 1067)
+	row(2100, "IMR", 132, "APPLICATION/COMPLAINT", 200, "FORM", 500, "DMHC", 1200, "20-224", 1260, "(Rev", 1340, "01/20)", 1400)
+	fields := map[string]Field{}
+	extractForm(Document{Kind: IMRForm, Pages: []int{1}}, []Page{{OCR: ocr.NewPage(1728, 2244, 204, ws)}}, fields)
+	for key, want := range map[string]any{"patient.city": "Chula Vista", "patient.state": "CA", "patient.zip": "91910-8924", "patient.street": "9133 Jefferson Rd"} {
+		if f := fields[key]; f.Value != want {
+			t.Errorf("%s = %v, want %v", key, f.Value, want)
+		}
+	}
+}
