@@ -51,11 +51,12 @@ var (
 	reviewerRE     = regexp.MustCompile(`((?:[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|M\.D\.|DO|D\.O\.|PharmD|DDS|PhD))|(?:Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}))`)
 	refRE          = regexp.MustCompile(`(?i)\b(?:reference|ref|case|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
 	memberIDTextRE = regexp.MustCompile(`(?i)(?:member ?[il1t|]d|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado|(?:n\.?\s?[o°º]\.? de )?medi-cal(?: id| #| number)?\s*/\s*cin|\bcin\b)\s*(?:\(cin\))?[\s.]*[:#]?\s*\n?\s*(?:[-–—_|]\s*)?(?:[A-Za-z]{3,8}\s+)?([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
-	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC)`)
-	// A service named without its code: what a visit was for, or the care that was delayed.
-	serviceTextRE = regexp.MustCompile(`(?:(?i:visit with|appointment with|keep seeing|continue seeing|continue to see) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+for\s+([^.;:()]{3,80}?)(?:\s*[.;]|\s(?:after|because|until|while)\b)|(?i:your care|the care|your treatment) \(([^)]{3,80})\) (?i:was|has been) (?i:delayed|denied|modified))`)
+	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|solicitud de|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC)`)
+	// A service named without its code: what a visit, a claim or a bill was for, or the care
+	// that was delayed.
+	serviceTextRE = regexp.MustCompile(`(?:(?i:visit with|appointment with|keep seeing|continue seeing|continue to see|claim from|bill from|bill you received from) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+for\s+([^.;:]{3,100}?)(?:\s*[.;]|\s(?:after|because|until|while)\b)|(?i:your care|the care|your treatment) \(([^)]{3,80})\) (?i:was|has been) (?i:delayed|denied|modified))`)
 	dobRE         = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
-	providerRE    = regexp.MustCompile(`(?i:(?:visit|appointment|appointments) with|keep seeing|continue seeing|continue to see|requested by|request from|request that|submitted by|sent by|solicitud que|previa que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
+	providerRE    = regexp.MustCompile(`(?i:(?:visit|appointment|appointments) with|keep seeing|continue seeing|continue to see|que envi[oó]|requested by|request from|request that|submitted by|sent by|solicitud que|previa que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
 )
 
 func extractLetter(doc Document, pages []Page, fields map[string]Field) {
@@ -187,7 +188,7 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 		if m := serviceRE.FindStringSubmatch(letterBody(pages[:1])); m != nil {
 			set("service", collapse(m[1]), 0.6, image.Rectangle{}, p1, pageNo)
 		} else if m := serviceTextRE.FindStringSubmatch(collapse(letterBody(pages[:1]))); m != nil {
-			set("service", collapse(m[1]+m[2]), 0.6, image.Rectangle{}, p1, pageNo)
+			set("service", collapse(codeSuffixRE.ReplaceAllString(m[1]+m[2], "")), 0.6, image.Rectangle{}, p1, pageNo)
 		}
 	}
 	if _, ok := fields["member.id"]; !ok {

@@ -240,6 +240,8 @@ func TestGrievanceLetterWording(t *testing.T) {
 	}{
 		{"This letter is our response to the grievance you filed on August 15, 2026 regarding interpreter services for your visit with Dr. Omar Moreno for Proton beam radiation therapy. Your care (Proton beam radiation therapy) was delayed while the visit was rescheduled.",
 			"Proton beam radiation therapy", "Dr. Omar Moreno", "delayed"},
+		{"We reviewed the claim from Dr. Anita Chang for Dupixent (dupilumab) 300 mg subcutaneous injection every 2 weeks. The claim was paid correctly, and your grievance is delayed while we check.",
+			"Dupixent (dupilumab) 300 mg subcutaneous injection every 2 weeks", "Dr. Anita Chang", "delayed"},
 		{"This letter is our response to your request to keep seeing Dr. Ana Ruiz for Spinal cord stimulator trial after the provider left our network. Our decision has been delayed because we are waiting for the provider.",
 			"Spinal cord stimulator trial", "Dr. Ana Ruiz", "delayed"},
 	} {
@@ -305,5 +307,16 @@ func TestDamagedCaptionRowAnchored(t *testing.T) {
 		if f := fields[key]; f.Value != want {
 			t.Errorf("%s = %v, want %v", key, f.Value, want)
 		}
+	}
+}
+
+// TestSpanishLetterWording: "revisó la solicitud de X (HCPCS ...) que envió Dr. Y".
+func TestSpanishLetterWording(t *testing.T) {
+	text := "Mission Trails Health Network revisó la solicitud de Dupixent (dupilumab) 300 mg subcutaneous injection every 2 weeks (HCPCS J3590) que envió Dr. Paul Ibarra el 20 de agosto de 2026."
+	if m := serviceRE.FindStringSubmatch(text); m == nil || m[1] != "Dupixent (dupilumab) 300 mg subcutaneous injection every 2 weeks" {
+		t.Errorf("service: %q", m)
+	}
+	if m := providerRE.FindStringSubmatch(text); m == nil || m[1] != "Dr. Paul Ibarra" {
+		t.Errorf("provider: %q", m)
 	}
 }
