@@ -154,15 +154,8 @@ func TestCaptionWordsFollowEachOther(t *testing.T) {
 // the values under damaged captions are read with a lowered confidence. (Words and
 // boxes as Tesseract read a page of seed 7373's fax001016.pdf.)
 func TestDamagedCaptionRows(t *testing.T) {
-	var ws []ocr.Word
-	line := 0
-	row := func(y int, words ...any) {
-		for i := 0; i < len(words); i += 2 {
-			text, x := words[i].(string), words[i+1].(int)
-			ws = append(ws, ocr.Word{Text: text, Box: image.Rect(x, y, x+12*len(text), y+24), Confidence: 0.9, Line: line})
-		}
-		line++
-	}
+	var fw faxWords
+	row := fw.row
 	row(300, "PATIENT", 132, "INFORMATION", 240)
 	row(467, "Francisco", 138, "Ramirez-Delgado", 1044)
 	row(501, "fast", 132, "Name", 173, "Middle", 755, "Initial", 817, "(ast", 1038, "Name", 1078)
@@ -173,9 +166,8 @@ func TestDamagedCaptionRows(t *testing.T) {
 	row(773, "Long", 137, "Beach", 208, "CA", 835, "90805", 1072)
 	row(807, "Caty", 131, "Mate", 840, "Ap", 1067)
 	row(2100, "IMR", 132, "APPLICATION/COMPLAINT", 200, "FORM", 500, "DMHC", 1200, "20-224", 1260, "(Rev", 1340, "01/20)", 1400)
-	p := ocr.NewPage(1728, 2244, 204, ws)
 	fields := map[string]Field{}
-	extractForm(Document{Kind: IMRForm, Pages: []int{1}}, []Page{{OCR: p}}, fields)
+	extractForm(Document{Kind: IMRForm, Pages: []int{1}}, []Page{{OCR: fw.page()}}, fields)
 	for key, want := range map[string]any{
 		"patient.first_name": "Francisco", "patient.last_name": "Ramirez-Delgado", "patient.dob": "1996-07-01",
 		"patient.street": "3008 Magnolia Ct", "patient.city": "Long Beach", "patient.state": "CA", "patient.zip": "90805",
@@ -284,15 +276,8 @@ func TestCriteriaRunToWhatElse(t *testing.T) {
 // ("Guy Stu Zip") is known when one of its captions reads exactly; a row of values is
 // never taken for captions.
 func TestDamagedCaptionRowAnchored(t *testing.T) {
-	var ws []ocr.Word
-	line := 0
-	row := func(y int, words ...any) {
-		for i := 0; i < len(words); i += 2 {
-			text, x := words[i].(string), words[i+1].(int)
-			ws = append(ws, ocr.Word{Text: text, Box: image.Rect(x, y, x+12*len(text), y+24), Confidence: 0.9, Line: line})
-		}
-		line++
-	}
+	var fw faxWords
+	row := fw.row
 	row(300, "PATIENT", 132, "INFORMATION", 240)
 	row(467, "Ana", 138, "N", 760, "Diaz", 1044)
 	row(501, "First", 132, "Name", 200, "Middle", 755, "Initial", 840, "Last", 1038, "Name", 1100)
@@ -302,7 +287,7 @@ func TestDamagedCaptionRowAnchored(t *testing.T) {
 	row(807, "Guy", 131, "Stu", 840, "Zip", 1067)
 	row(2100, "IMR", 132, "APPLICATION/COMPLAINT", 200, "FORM", 500, "DMHC", 1200, "20-224", 1260, "(Rev", 1340, "01/20)", 1400)
 	fields := map[string]Field{}
-	extractForm(Document{Kind: IMRForm, Pages: []int{1}}, []Page{{OCR: ocr.NewPage(1728, 2244, 204, ws)}}, fields)
+	extractForm(Document{Kind: IMRForm, Pages: []int{1}}, []Page{{OCR: fw.page()}}, fields)
 	for key, want := range map[string]any{"patient.city": "Chula Vista", "patient.state": "CA", "patient.zip": "91910-8924", "patient.street": "9133 Jefferson Rd"} {
 		if f := fields[key]; f.Value != want {
 			t.Errorf("%s = %v, want %v", key, f.Value, want)
@@ -320,3 +305,20 @@ func TestSpanishLetterWording(t *testing.T) {
 		t.Errorf("provider: %q", m)
 	}
 }
+
+// faxWords lays out words as Tesseract reports them on a fax page at 204 dpi: each row of
+// words at a height y, each word at its x.
+type faxWords struct {
+	ws   []ocr.Word
+	line int
+}
+
+func (f *faxWords) row(y int, words ...any) {
+	for i := 0; i < len(words); i += 2 {
+		text, x := words[i].(string), words[i+1].(int)
+		f.ws = append(f.ws, ocr.Word{Text: text, Box: image.Rect(x, y, x+12*len(text), y+24), Confidence: 0.9, Line: f.line})
+	}
+	f.line++
+}
+
+func (f *faxWords) page() *ocr.Page { return ocr.NewPage(1728, 2244, 204, f.ws) }
