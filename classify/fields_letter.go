@@ -123,7 +123,7 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 			if hasDigit(v) {
 				continue
 			}
-			set(key, collapse(strings.ReplaceAll(v, "Dr,", "Dr.")), l.confidence, l.box, p1, pageNo)
+			set(key, collapse(firstSentence(strings.ReplaceAll(v, "Dr,", "Dr."))), l.confidence, l.box, p1, pageNo)
 		case "letter.date":
 			if d, ok := parseDate(v); ok {
 				set(key, d, l.confidence, l.box, p1, pageNo)
@@ -406,6 +406,27 @@ func dropLeadingMarks(s string) string {
 		f = f[1:]
 	}
 	return strings.Join(f, " ")
+}
+
+// firstSentence cuts a value taken from prose at the end of its sentence ("requested by
+// Dr. Marcus Shapiro. Thank you for ..."): a full stop after a word of three letters or
+// more, followed by a capital, not the dot of "Dr." or of an initial.
+func firstSentence(v string) string {
+	f := strings.Fields(v)
+	for i := 0; i+1 < len(f); i++ {
+		w := f[i]
+		if !strings.HasSuffix(w, ".") || len([]rune(w)) < 4 {
+			continue
+		}
+		switch strings.ToLower(strings.TrimSuffix(w, ".")) {
+		case "mrs", "sra", "dra", "prof":
+			continue
+		}
+		if r := []rune(f[i+1]); unicode.IsUpper(r[0]) {
+			return strings.TrimSuffix(strings.Join(f[:i+1], " "), ".")
+		}
+	}
+	return v
 }
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }

@@ -322,3 +322,16 @@ func (f *faxWords) row(y int, words ...any) {
 }
 
 func (f *faxWords) page() *ocr.Page { return ocr.NewPage(1728, 2244, 204, f.ws) }
+
+// TestFirstSentence: a provider taken after "requested by" in prose ends with its sentence.
+func TestFirstSentence(t *testing.T) {
+	for in, want := range map[string]string{
+		"Dr. Marcus Shapiro. Thank you for giving us the chance": "Dr. Marcus Shapiro",
+		"Dr. Ana J. Ruiz":   "Dr. Ana J. Ruiz",
+		"HELEN SHAPIRO, MD": "HELEN SHAPIRO, MD",
+	} {
+		if got := firstSentence(in); got != want {
+			t.Errorf("firstSentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
