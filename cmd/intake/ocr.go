@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -48,8 +49,21 @@ func cmdOCR(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object per page: words with boxes and confidences")
 	workers := fs.Int("workers", 0, "Tesseract engines (default: one per CPU)")
 	langs := fs.String("lang", "eng+spa", "Tesseract languages, joined with +")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof); time inside Tesseract shows as runtime.cgocall")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "intake ocr: CPU profile: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "usage: intake ocr [--json] [--workers N] [--lang eng+spa] FILE...")
@@ -126,6 +140,9 @@ func ocrFile(ctx context.Context, startPool func() error, getPool func() *ocr.Po
 	}
 	pool := getPool()
 	total := doc.NumPages()
+	// One page more than there are engines: the next page is decoded and waiting when an
+	// engine comes free, and a slow page does not hold an engine idle behind it.
+	n++
 	pending := make([]chan ocrPage, 0, n)
 	start := func(i int) {
 		ch := make(chan ocrPage, 1)
