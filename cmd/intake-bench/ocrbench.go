@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -12,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -159,20 +159,15 @@ func ocrGroups(cdir, work string, pages int) ([]*benchGroup, error) {
 	return groups, nil
 }
 
-// measureOCR reads every group with intake's engine pool (started here, closed after), the
-// tesseract command and ocrmypdf (unless skipped).
+// measureOCR reads every group with `intake ocr`, the tesseract command and ocrmypdf
+// (unless skipped).
 func measureOCR(o ocrBenchOptions, work string, groups []*benchGroup, say func(string, ...any)) ([]ocrRow, error) {
-	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: o.Workers, Languages: strings.Split(o.Langs, "+")})
-	if err != nil {
-		return nil, err
-	}
-	defer pool.Close()
 	var rows []ocrRow
 	for _, g := range groups {
 		say("%s: %d files, %d pages", g.name, len(g.files), g.pages)
 		r := ocrRow{g: g}
-		say("  intake (decode, prepare, recognise)...")
-		r.project = runProject(pool, o.Workers, g)
+		say("  intake ocr (decode, prepare, recognise)...")
+		r.project = runProject(o, g)
 		say("  tesseract command x%d...", o.Workers)
 		r.cli = runTesseractCLI(o, g)
 		if !o.SkipOCRmyPDF {
@@ -289,50 +284,49 @@ func accuracy(want, got []string) float64 {
 	return sum / float64(n)
 }
 
-func runProject(pool *ocr.Pool, workers int, g *benchGroup) contender {
+// runProject reads the group's files with `intake ocr`, as a person runs it: the command
+// decodes, prepares and recognises the pages with its engines, and its start (the engines
+// loading their models) counts, as the other contenders' starts do.
+func runProject(o ocrBenchOptions, g *benchGroup) contender {
+	args := append([]string{"ocr", "--json", "--workers", strconv.Itoa(o.Workers), "--lang", o.Langs}, g.files...)
+	cmd := exec.Command(o.Intake, args...)
+	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return contender{err: fmt.Errorf("%s ocr: %v: %s", o.Intake, err, firstLine(errb.String()))}
+	}
+	wall := time.Since(start)
+	texts := map[string][]string{}
+	dec := json.NewDecoder(&out)
+	for {
+		var p struct {
+			File        string
+			Page, Pages int
+			Text, Error string
+		}
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			return contender{err: fmt.Errorf("%s ocr --json: %v", o.Intake, err)}
+		}
+		if p.Error != "" {
+			return contender{err: fmt.Errorf("%s page %d: %s", filepath.Base(p.File), p.Page, p.Error)}
+		}
+		if len(texts[p.File]) < p.Pages {
+			texts[p.File] = append(texts[p.File], make([]string, p.Pages-len(texts[p.File]))...)
+		}
+		if p.Page >= 1 && p.Page <= p.Pages {
+			texts[p.File][p.Page-1] = p.Text
+		}
+	}
 	var want, got []string
 	for fi, f := range g.files {
-		doc, err := raster.OpenFile(f, raster.Limits{})
-		if err != nil {
-			return contender{err: err}
-		}
-		texts := make([]string, doc.NumPages())
-		sem := make(chan struct{}, workers)
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		var firstErr error
-		for i := 0; i < doc.NumPages(); i++ {
-			sem <- struct{}{}
-			rp, err := doc.Page(i)
-			if err != nil {
-				<-sem
-				doc.Close()
-				return contender{err: err}
-			}
-			wg.Add(1)
-			go func(i int, rp *raster.Page) {
-				defer func() { <-sem; wg.Done() }()
-				p, err := pool.Recognize(context.Background(), rp)
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				if p != nil {
-					texts[i] = p.Text
-				}
-			}(i, rp)
-		}
-		wg.Wait()
-		doc.Close()
-		if firstErr != nil {
-			return contender{err: firstErr}
-		}
 		want = append(want, g.truths[fi].PageText...)
-		got = append(got, texts...)
+		got = append(got, texts[f]...)
 	}
-	return contender{wall: time.Since(start), pages: g.pages, accuracy: accuracy(want, got)}
+	return contender{wall: wall, pages: g.pages, accuracy: accuracy(want, got)}
 }
 
 func runTesseractCLI(o ocrBenchOptions, g *benchGroup) contender {

@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"syscall"
 
 	"intake/ocr"
@@ -96,30 +97,29 @@ func cmdOCR(args []string, stdout, stderr io.Writer) int {
 	}
 	enc := json.NewEncoder(stdout)
 	status := 0
-	for _, path := range fs.Args() {
-		err := ocrFile(ctx, startPool, func() *ocr.Pool { return pool }, n, path, func(p ocrPage) {
-			if *asJSON {
-				enc.Encode(p)
-				return
-			}
-			fmt.Fprintf(stdout, "=== %s page %d/%d (%dx%d at %.0f dpi, turned %d°, skew %.1f°, %s)\n", p.File, p.Page, p.Pages, p.Width, p.Height, p.DPI, p.Rotation, p.Skew, p.Source)
-			if p.Error != "" {
-				fmt.Fprintf(stdout, "[page not read: %s]\n", p.Error)
-				return
-			}
-			fmt.Fprintln(stdout, p.Text)
-		})
+	ocrFiles(ctx, fs.Args(), startPool, func() *ocr.Pool { return pool }, n, func(p ocrPage) {
+		if *asJSON {
+			enc.Encode(p)
+			return
+		}
+		fmt.Fprintf(stdout, "=== %s page %d/%d (%dx%d at %.0f dpi, turned %d°, skew %.1f°, %s)\n", p.File, p.Page, p.Pages, p.Width, p.Height, p.DPI, p.Rotation, p.Skew, p.Source)
+		if p.Error != "" {
+			fmt.Fprintf(stdout, "[page not read: %s]\n", p.Error)
+			return
+		}
+		fmt.Fprintln(stdout, p.Text)
+	}, func(path string, err error) bool {
 		if errors.Is(err, errEngines) {
 			fmt.Fprintf(stderr, "intake ocr: %v\n", err)
-			return 2
+			status = 2
+			return true
 		}
-		if err != nil {
-			fmt.Fprintf(stderr, "intake ocr: %s: %v\n", path, err)
-			status = 1
-		}
-		if ctx.Err() != nil {
-			return 1
-		}
+		fmt.Fprintf(stderr, "intake ocr: %s: %v\n", path, err)
+		status = 1
+		return false
+	})
+	if status != 2 && ctx.Err() != nil {
+		return 1
 	}
 	return status
 }
@@ -127,63 +127,130 @@ func cmdOCR(args []string, stdout, stderr io.Writer) int {
 // errEngines marks a failure to start the OCR engines: a configuration error, not the file's.
 var errEngines = errors.New("the OCR engines could not start")
 
-// ocrFile reads a file's pages in order, up to n at once, and hands each result to emit in
-// page order. Only the pages in flight are held in memory.
-func ocrFile(ctx context.Context, startPool func() error, getPool func() *ocr.Pool, n int, path string, emit func(ocrPage)) error {
-	doc, err := raster.OpenFile(path, raster.Limits{})
-	if err != nil {
-		return err
+// ocrFiles reads the files' pages in order, handing each page to emit and each file that
+// cannot be opened to fail (which says whether to stop), in the files' order. Up to n+1
+// pages are in flight, across files: the next page is decoded and waiting when one of the
+// n engines comes free, a slow page does not hold an engine idle behind it, and the next
+// file is opened while the last pages of one are read. Only the pages in flight are held
+// in memory; each file is closed once its last page is read.
+func ocrFiles(ctx context.Context, paths []string, startPool func() error, getPool func() *ocr.Pool, n int,
+	emit func(ocrPage), fail func(path string, err error) bool) {
+	type item struct {
+		page chan ocrPage // nil for a file that could not be opened
+		path string
+		err  error
 	}
-	defer doc.Close()
-	if err := startPool(); err != nil {
-		return fmt.Errorf("%w: %v", errEngines, err)
-	}
-	pool := getPool()
-	total := doc.NumPages()
-	// One page more than there are engines: the next page is decoded and waiting when an
-	// engine comes free, and a slow page does not hold an engine idle behind it.
-	n++
-	pending := make([]chan ocrPage, 0, n)
-	start := func(i int) {
-		ch := make(chan ocrPage, 1)
-		pending = append(pending, ch)
-		out := ocrPage{File: path, Page: i + 1, Pages: total, Words: []ocrWord{}}
-		rp, err := doc.Page(i)
-		if err != nil {
-			out.Error = err.Error()
-			ch <- out
-			return
-		}
-		out.Source = rp.Source
+	var (
+		pending []item
+		closing sync.WaitGroup // files waiting for their last pages before they close
+		doc     *raster.Document
+		docPath string
+		docRead *sync.WaitGroup // the pages of doc being read
+		next    int             // doc's next page
+		fi      int             // the next file
+	)
+	finishDoc := func() {
+		d, wg := doc, docRead
+		doc = nil
+		closing.Add(1)
 		go func() {
-			p, err := pool.Recognize(ctx, rp)
+			defer closing.Done()
+			wg.Wait()
+			d.Close()
+		}()
+	}
+	// advance queues one more page, or one file that could not be opened; false when there
+	// is nothing left.
+	advance := func() bool {
+		for {
+			if doc == nil {
+				if fi >= len(paths) {
+					return false
+				}
+				path := paths[fi]
+				fi++
+				d, err := raster.OpenFile(path, raster.Limits{})
+				if err == nil {
+					// The engines start when the first file has opened: opening a long
+					// PDF briefly costs about its size, which should not add to them.
+					if perr := startPool(); perr != nil {
+						d.Close()
+						err = fmt.Errorf("%w: %v", errEngines, perr)
+					}
+				}
+				if err != nil {
+					pending = append(pending, item{path: path, err: err})
+					return true
+				}
+				doc, docPath, docRead, next = d, path, &sync.WaitGroup{}, 0
+				if d.NumPages() == 0 {
+					finishDoc()
+					continue
+				}
+			}
+			total := doc.NumPages()
+			ch := make(chan ocrPage, 1)
+			pending = append(pending, item{page: ch, path: docPath})
+			out := ocrPage{File: docPath, Page: next + 1, Pages: total, Words: []ocrWord{}}
+			rp, err := doc.Page(next)
+			next++
 			if err != nil {
 				out.Error = err.Error()
 				ch <- out
-				return
+			} else {
+				out.Source = rp.Source
+				pool := getPool()
+				docRead.Add(1)
+				go func() {
+					defer docRead.Done()
+					ch <- recognizeForOCR(ctx, pool, rp, out)
+				}()
 			}
-			out.Width, out.Height, out.DPI, out.Rotation, out.Skew, out.Text = p.Width, p.Height, p.DPI, p.Rotation, p.Skew, p.Text
-			for _, w := range p.Words {
-				out.Words = append(out.Words, ocrWord{Text: w.Text, Confidence: w.Confidence, Line: w.Line,
-					Box:  [4]int{w.Box.Min.X, w.Box.Min.Y, w.Box.Max.X, w.Box.Max.Y},
-					Norm: [4]float64{w.Norm.X0, w.Norm.Y0, w.Norm.X1, w.Norm.Y1}})
+			if next == total {
+				finishDoc()
 			}
-			ch <- out
-		}()
-	}
-	next := 0
-	for next < total && len(pending) < n {
-		start(next)
-		next++
-	}
-	for len(pending) > 0 {
-		p := <-pending[0]
-		pending = pending[1:]
-		emit(p)
-		if next < total && ctx.Err() == nil {
-			start(next)
-			next++
+			return true
 		}
 	}
-	return ctx.Err()
+	defer closing.Wait()
+	defer func() {
+		if doc != nil {
+			finishDoc()
+		}
+	}()
+	fill := func() {
+		for len(pending) < n+1 && ctx.Err() == nil && advance() {
+		}
+	}
+	fill()
+	for len(pending) > 0 {
+		it := pending[0]
+		pending = pending[1:]
+		if it.page == nil {
+			if fail(it.path, it.err) {
+				// Nothing else was started: the engines are started before any page.
+				return
+			}
+		} else {
+			emit(<-it.page)
+		}
+		fill()
+	}
+}
+
+// recognizeForOCR reads one page for `intake ocr`: out with what the engine found, or the
+// page's error.
+func recognizeForOCR(ctx context.Context, pool *ocr.Pool, rp *raster.Page, out ocrPage) ocrPage {
+	p, err := pool.Recognize(ctx, rp)
+	if err != nil {
+		out.Error = err.Error()
+		return out
+	}
+	out.Width, out.Height, out.DPI, out.Rotation, out.Skew, out.Text = p.Width, p.Height, p.DPI, p.Rotation, p.Skew, p.Text
+	for _, w := range p.Words {
+		out.Words = append(out.Words, ocrWord{Text: w.Text, Confidence: w.Confidence, Line: w.Line,
+			Box:  [4]int{w.Box.Min.X, w.Box.Min.Y, w.Box.Max.X, w.Box.Max.Y},
+			Norm: [4]float64{w.Norm.X0, w.Norm.Y0, w.Norm.X1, w.Norm.Y1}})
+	}
+	return out
 }
