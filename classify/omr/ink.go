@@ -23,7 +23,7 @@ func Ink(img *image.Gray, r image.Rectangle) float64 {
 		return 0
 	}
 	bm := binarize(img, r)
-	removeLines(bm)
+	removeLines(bm, 0.5)
 	n := 0
 	for _, v := range bm.pix {
 		n += int(v)
@@ -31,8 +31,9 @@ func Ink(img *image.Gray, r image.Rectangle) float64 {
 	return float64(n) / float64(bm.w*bm.h)
 }
 
-// removeLines clears the ink of straight lines from the bitmap.
-func removeLines(bm *bitmap) {
+// removeLines clears the ink of straight lines from the bitmap: level ones at least a third
+// of its width long, upright ones at least the fraction upright of its height.
+func removeLines(bm *bitmap, upright float64) {
 	var xs, ys []int32
 	for y := 0; y < bm.h; y++ {
 		for x, v := range bm.pix[y*bm.w : (y+1)*bm.w] {
@@ -45,8 +46,8 @@ func removeLines(bm *bitmap) {
 		return
 	}
 	gone := make([]bool, len(xs))
-	clearLines(xs, ys, bm.w, bm.h, 0.35, gone) // level lines: along x, offset in y
-	clearLines(ys, xs, bm.h, bm.w, 0.5, gone)  // upright lines: along y, offset in x
+	clearLines(xs, ys, bm.w, bm.h, 0.35, gone)    // level lines: along x, offset in y
+	clearLines(ys, xs, bm.h, bm.w, upright, gone) // upright lines: along y, offset in x
 	for i, g := range gone {
 		if g {
 			bm.pix[int(ys[i])*bm.w+int(xs[i])] = 0
@@ -118,9 +119,9 @@ func clearLines(along, across []int32, n, m int, frac float64, gone []bool) {
 	}
 }
 
-// Clean returns the part r of img with the straight lines Ink leaves out (rules, the sides
-// of a box) painted white, so that what was written on them can be read, and the ink left,
-// as Ink measures it. The image returned keeps img's coordinates (its Rect is r within img).
+// Clean returns the part r of img with its straight lines (rules across a third of its
+// width, a box's sides down most of its height) painted white, so that what was written on
+// them can be read, and the fraction of r that is ink left. The image returned keeps img's coordinates (its Rect is r within img).
 func Clean(img *image.Gray, r image.Rectangle) (*image.Gray, float64) {
 	r = r.Intersect(img.Rect)
 	if r.Empty() {
@@ -128,7 +129,9 @@ func Clean(img *image.Gray, r image.Rectangle) (*image.Gray, float64) {
 	}
 	bm := binarize(img, r)
 	before := append([]uint8(nil), bm.pix...)
-	removeLines(bm)
+	// A box's sides run its whole height; a tall letter ("l", "d") in a short area can
+	// reach half of it, and must stay.
+	removeLines(bm, 0.8)
 	repairStrokes(bm, before)
 	// The removed lines are painted white with their grey fringes (a pixel above or below
 	// them lighter than the ink), which would otherwise be read as a line again; the rest
