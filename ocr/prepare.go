@@ -74,7 +74,7 @@ type Preparation struct {
 	SourceXDPI, SourceYDPI    float64     // as the file declared them (0: none)
 	DPIAssumed                bool        // the file declared no resolution; DPI is a guess
 	Resampled                 bool        // pixels were not square and were made so
-	Downscaled                bool        // scanned finer than 400 dpi, read at 300
+	Downscaled                bool        // scanned finer than 250 dpi, read at 200
 	Streaks                   int         // columns of vertical streaks (dirty scanner glass) painted out
 	OrientedBy                string      // "": not checked; "updown": found upright without the Orienter; "orienter"
 	UpDown                    float64     // Leptonica's up-down confidence (see uprightText); 0 when not measured
@@ -152,8 +152,7 @@ func Prepare(pg *raster.Page, o PrepareOptions) (*Prepared, error) {
 	var small *lept.Pix
 	defer func() { pix.Close(); small.Close() }() // Close twice does nothing
 	replace := func(p *lept.Pix) { pix.Close(); pix, img = p, nil }
-	// A page scanned finer than Tesseract needs is read at 300 dpi: as accurate, and a
-	// 600 dpi tabloid page would otherwise take a gigabyte.
+	// A page scanned finer than Tesseract needs is read at 200 dpi (see readDPI).
 	if xdpi > maxReadDPI {
 		scaled, err := pix.ScaleGray(readDPI/xdpi, readDPI/xdpi)
 		if err != nil {
@@ -347,8 +346,16 @@ func uprightText(bin *lept.Pix, lineConf float64, info *Preparation) (quarters i
 	return 0, false, nil
 }
 
-// Pages finer than maxReadDPI are read at readDPI.
-const maxReadDPI, readDPI = 400.0, 300.0
+// Pages finer than maxReadDPI are read at readDPI. Tesseract's LSTM scales each line of
+// text to a fixed height before reading it, so beyond about 200 dpi more pixels cost time
+// in the page's layout analysis and buy nothing: on the corpus's 300 dpi mail scans (seed
+// 3141, 60 submissions), reading at 200 dpi instead of 300 raised the form and letter
+// fields read right from 97.8% to 99.6% (grey JPEG) and from 98.8% to 99.2% (G4), the same
+// word accuracy on page text, and read 22% more pages per second. Clean text of 7 pt and
+// up reads the same at 200 as at 300 dpi; 5 to 6 pt loses 1 to 4% of its words
+// (TestPrepareKeepsSmallPrintReadable keeps 7 pt whole). A 600 dpi tabloid page would
+// otherwise take a gigabyte.
+const maxReadDPI, readDPI = 250.0, 200.0
 
 // smallDPI is the resolution of the copy that orientation and skew are measured on.
 const smallDPI = 150

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"intake/fixtures/device"
+	"intake/fixtures/paper"
 	"intake/ocr"
 	"intake/ocr/raster"
 )
@@ -38,11 +39,17 @@ func TestPrepareResolution(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if math.Abs(p.DPI-tc.wantDPI) > 1 {
-				t.Errorf("DPI %.1f, want %.0f", p.DPI, tc.wantDPI)
+			// Pages finer than 250 dpi are then read at 200 (TestPrepareDownscalesFineScans).
+			read, f := tc.wantDPI, 1.0
+			if read > 250 {
+				read, f = 200, 200/read
 			}
-			if p.Image.Rect.Dx() != tc.w || p.Image.Rect.Dy() != tc.wantH {
-				t.Errorf("prepared size %v, want %dx%d", p.Image.Rect.Size(), tc.w, tc.wantH)
+			if math.Abs(p.DPI-read) > 1 || p.Info.Downscaled != (f < 1) {
+				t.Errorf("read at %.1f dpi (downscaled %v), want the page at %.0f dpi read at %.0f", p.DPI, p.Info.Downscaled, tc.wantDPI, read)
+			}
+			wantW, wantH := math.Round(float64(tc.w)*f), math.Round(float64(tc.wantH)*f)
+			if math.Abs(float64(p.Image.Rect.Dx())-wantW) > 1 || math.Abs(float64(p.Image.Rect.Dy())-wantH) > 1 {
+				t.Errorf("prepared size %v, want %.0fx%.0f", p.Image.Rect.Size(), wantW, wantH)
 			}
 			if p.Info.DPIAssumed != tc.assumed || p.Info.Resampled != tc.resampled {
 				t.Errorf("assumed %v resampled %v, want %v %v", p.Info.DPIAssumed, p.Info.Resampled, tc.assumed, tc.resampled)
@@ -54,8 +61,8 @@ func TestPrepareResolution(t *testing.T) {
 	}
 }
 
-// TestPrepareDownscalesFineScans: a page scanned finer than 400 dpi is read at 300 (a
-// 600 dpi tabloid page would cost a gigabyte in Tesseract); 400 dpi is left as it is.
+// TestPrepareDownscalesFineScans: a page scanned finer than 250 dpi is read at 200 (a
+// 600 dpi tabloid page would cost a gigabyte in Tesseract); 250 dpi is left as it is.
 func TestPrepareDownscalesFineScans(t *testing.T) {
 	for _, tc := range []struct {
 		dpi        float64
@@ -64,9 +71,10 @@ func TestPrepareDownscalesFineScans(t *testing.T) {
 		wantW      int
 		downscaled bool
 	}{
-		{600, 5100, 6600, 300, 2550, true},
-		{1200, 2400, 2400, 300, 600, true},
-		{400, 3400, 4400, 400, 3400, false},
+		{600, 5100, 6600, 200, 1700, true},
+		{1200, 2400, 2400, 200, 400, true},
+		{300, 2550, 3300, 200, 1700, true},
+		{250, 2125, 2750, 250, 2125, false},
 	} {
 		pg := &raster.Page{Image: blankImage(tc.w, tc.h), XDPI: tc.dpi, YDPI: tc.dpi}
 		p, err := ocr.Prepare(pg, ocr.PrepareOptions{})
@@ -76,6 +84,31 @@ func TestPrepareDownscalesFineScans(t *testing.T) {
 		if p.DPI != tc.wantDPI || p.Info.Downscaled != tc.downscaled || math.Abs(float64(p.Image.Rect.Dx()-tc.wantW)) > 1 {
 			t.Errorf("%v dpi %dx%d: prepared at %v dpi, %v, downscaled %v; want %v dpi, %d wide, %v",
 				tc.dpi, tc.w, tc.h, p.DPI, p.Image.Rect.Size(), p.Info.Downscaled, tc.wantDPI, tc.wantW, tc.downscaled)
+		}
+	}
+}
+
+// TestPrepareKeepsSmallPrintReadable: a 300 dpi scan is read at 200 dpi, and 7 pt text (an
+// appeal-rights footer, a language tagline), the smallest a plan prints, still reads whole,
+// in a sans and a serif face.
+func TestPrepareKeepsSmallPrintReadable(t *testing.T) {
+	slow(t)
+	e := engine(t, "eng", "spa")
+	const text = "If you disagree with this decision, you may file a grievance with your health plan " +
+		"within 180 days. Member ID 9X4471-22B, reference UM-2026-118734, date of service " +
+		"03/14/2026. Call 1-800-400-0815 (TDD 1-877-688-9891) or visit www.dmhc.ca.gov for help."
+	for _, f := range []paper.Font{paper.Sans, paper.Serif} {
+		page := paper.NewPage()
+		y := 72.0
+		for range 4 {
+			y = page.Paragraph(f, 7, 54, y, 500, 8.75, text) + 7
+		}
+		got := read(t, e, &raster.Page{Image: page.Render(300), XDPI: 300, YDPI: 300})
+		if got.DPI != 200 || !got.Info.Downscaled {
+			t.Errorf("font %d: read at %v dpi (downscaled %v), want 200", f, got.DPI, got.Info.Downscaled)
+		}
+		if acc := ocr.WordAccuracy(page.Transcript(), got.Text); acc < 0.99 {
+			t.Errorf("font %d: 7 pt text read at %.3f of its words, want at least 0.99", f, acc)
 		}
 	}
 }
