@@ -203,6 +203,66 @@ func TestNamesAcrossDocuments(t *testing.T) {
 	if form["patient.first_name"].NeedsReview {
 		t.Errorf("the first name, which agrees, was sent to a person too")
 	}
+
+	// The signer's name with an accent the form's first name lacks: one is misread.
+	docs = []Document{{Kind: IMRForm, Fields: map[string]Field{"patient.first_name": f("Sofia"), "patient.last_name": f("Ruiz"), "signer_name": f("Sofía Ruiz")}}}
+	validate(docs, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	if form := docs[0].Fields; !form["signer_name"].NeedsReview || !form["patient.first_name"].NeedsReview || form["patient.last_name"].NeedsReview {
+		t.Errorf("Sofía signing for Sofia: %+v, want the signer and the first name to a person, the last name not", form)
+	}
+}
+
+// TestImplausibleValuesDoubted: a name with a word whose start was lost, a street cut to a
+// lone letter, a letterhead with a logo read as a letter before it, and a member id one
+// character off the letter's go to a person; names with particles, a unit letter and a
+// direction, and matching ids do not.
+func TestImplausibleValuesDoubted(t *testing.T) {
+	f := func(v string) Field { return Field{Value: v, Confidence: 0.93} }
+	for _, tc := range []struct {
+		key, value string
+		doubted    bool
+	}{
+		{"signer_name", "ardo O'Brien", true},
+		{"requesting_provider", "Dr. frene Ibarra", true},
+		{"member.name", "Rosa ind Okafor", true},
+		{"signer_name", "Maria de la Cruz", false},
+		{"signer_name", "Ana d'Angelo", false},
+		{"requesting_provider", "Dr. Irene Ibarra, orthopedic surgery", false},
+		{"signer_name", "maria lopez", false},
+		{"patient.street", "6538 Folsom D", true},
+		{"patient.street", "6538 Folsom Dr", false},
+		{"patient.street", "12 Main St Apt B", false},
+		{"patient.street", "400 Avenue E", false},
+		{"letter.sender", "A Sierra Vista Health Plan of California", true},
+		{"letter.sender", "Sierra Vista Health Plan of California", false},
+	} {
+		docs := []Document{{Kind: IMRForm, Fields: map[string]Field{tc.key: f(tc.value)}}}
+		if tc.key == "member.name" || tc.key == "requesting_provider" || tc.key == "letter.sender" {
+			docs[0].Kind = DenialLetter
+		}
+		validate(docs, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+		if got := docs[0].Fields[tc.key].NeedsReview; got != tc.doubted {
+			t.Errorf("%s %q: needs review %v, want %v", tc.key, tc.value, got, tc.doubted)
+		}
+	}
+	for _, tc := range []struct {
+		form, letter string
+		doubted      bool
+	}{
+		{"KB886069807", "LKB886069807", true},
+		{"LKB20083829801", "LKB200838298-01", true},
+		{"LKB886069807", "LKB886069807", false},
+		{"XEH123456789", "W22904113", false}, // two different numbers: nothing to say
+	} {
+		docs := []Document{
+			{Kind: IMRForm, Fields: map[string]Field{"plan.member_id": f(tc.form)}},
+			{Kind: DenialLetter, Fields: map[string]Field{"member.id": f(tc.letter)}},
+		}
+		validate(docs, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+		if a, b := docs[0].Fields["plan.member_id"].NeedsReview, docs[1].Fields["member.id"].NeedsReview; a != tc.doubted || b != tc.doubted {
+			t.Errorf("member ids %q and %q: needs review %v and %v, want %v", tc.form, tc.letter, a, b, tc.doubted)
+		}
+	}
 }
 
 // TestJoinSplitWords: a city OCR split in two on the form ("Oak land") is joined when the

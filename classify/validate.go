@@ -3,6 +3,7 @@ package classify
 import (
 	"strings"
 	"time"
+	"unicode"
 )
 
 // validate raises or lowers the confidence of fields by what they must satisfy on their
@@ -30,6 +31,20 @@ func validate(docs []Document, received time.Time) {
 			case "patient.zip", "assistant.zip":
 				if len(s) >= 5 && (s[:5] < "90000" || s[:5] > "96199") {
 					f.Confidence *= 0.8 // outside California: possible, but look
+				}
+			case "patient.street", "assistant.street":
+				if cutStreet(s) {
+					f.Confidence *= 0.5
+				}
+			case "letter.sender", "plan.name":
+				// "A Sierra Vista Health Plan": a letterhead's logo read as a letter.
+				if w := strings.Fields(s); len(w) > 2 && len([]rune(w[0])) == 1 && unicode.IsUpper([]rune(w[0])[0]) {
+					f.Confidence *= 0.5
+				}
+			case "patient.last_name", "patient.guardian_name", "patient.name", "signer_name",
+				"member.name", "assistant.name", "requesting_provider", "reviewer":
+				if brokenName(s) {
+					f.Confidence *= 0.5
 				}
 			}
 			f.NeedsReview = f.Confidence < reviewBelow
@@ -67,6 +82,56 @@ func validate(docs []Document, received time.Time) {
 	}
 }
 
+// cutStreet says whether a street address ends in a lone letter that is neither a
+// direction nor a unit ("6538 Folsom D": the suffix's last letters were not read).
+func cutStreet(s string) bool {
+	ws := strings.Fields(s)
+	if len(ws) < 2 {
+		return false
+	}
+	last := strings.TrimRight(ws[len(ws)-1], ".,")
+	if len([]rune(last)) != 1 || !unicode.IsLetter([]rune(last)[0]) || strings.Contains("NSEWnsew", last) {
+		return false
+	}
+	switch strings.ToLower(strings.Trim(ws[len(ws)-2], ".,#")) {
+	case "apt", "unit", "ste", "suite", "bldg", "building", "space", "spc", "lot", "rm", "room", "", "no":
+		return false // "Apt B", "# C"
+	}
+	return true
+}
+
+// nameParticles are the lower-case words a person's name may hold.
+var nameParticles = map[string]bool{
+	"de": true, "del": true, "della": true, "la": true, "las": true, "los": true, "le": true,
+	"van": true, "von": true, "der": true, "den": true, "ten": true, "ter": true, "da": true,
+	"das": true, "do": true, "dos": true, "di": true, "du": true, "y": true, "e": true,
+	"bin": true, "ibn": true, "al": true, "el": true,
+}
+
+// brokenName says whether a name written with capitals also holds a word that starts in
+// lower case and is not a particle ("ardo O'Brien", "Dr. frene Ibarra", "Rosa ind"): the
+// start of a word was lost or misread. What follows a comma (a title, a specialty) is not
+// looked at; a name written all in lower case is the writer's choice, not a misreading.
+func brokenName(s string) bool {
+	s, _, _ = strings.Cut(s, ",")
+	capital, lower := false, false
+	for _, w := range strings.Fields(s) {
+		w = strings.TrimLeft(w, "(\"'.-")
+		r := []rune(w)
+		if len(r) == 0 || !unicode.IsLetter(r[0]) {
+			continue
+		}
+		switch {
+		case unicode.IsUpper(r[0]):
+			capital = true
+		case len(r) > 2 && r[1] == '\'': // "d'Angelo"
+		case !nameParticles[strings.ToLower(strings.TrimRight(w, ".,"))]:
+			lower = true
+		}
+	}
+	return capital && lower
+}
+
 // nameFields are where an envelope's documents name the patient (or, for the signer, often
 // do): checked against the form's first and last name.
 var nameFields = map[Kind][]string{
@@ -97,6 +162,17 @@ func names(form *Document, docs []Document, idx []int) {
 			n := fold(name)
 			switch {
 			case strings.Contains(n, ff) && strings.Contains(n, fl):
+				// The form's signer writes the name as on the form: an accent on one side
+				// only ("Sofía" signing for "Sofia") is one of them misread.
+				if d.Kind == IMRForm {
+					low := strings.ToLower(name)
+					for fk, v := range map[string]string{"patient.first_name": first, "patient.last_name": last} {
+						if !strings.Contains(low, strings.ToLower(v)) {
+							doubt(form, fk)
+							doubt(d, k)
+						}
+					}
+				}
 				if d.Kind == DenialLetter {
 					boost(form, "patient.first_name")
 					boost(form, "patient.last_name")
@@ -145,7 +221,7 @@ func doubt(d *Document, key string) {
 }
 
 // agree compares a field of two documents: the same value confirms both; values that
-// differ only in characters OCR confuses send both to a person.
+// differ only in characters OCR confuses, or by one character, send both to a person.
 func agree(a *Document, ka string, b *Document, kb string, same func(x, y string) bool) {
 	fa, oka := a.Fields[ka]
 	fb, okb := b.Fields[kb]
@@ -158,7 +234,9 @@ func agree(a *Document, ka string, b *Document, kb string, same func(x, y string
 	case same(va, vb):
 		boost(a, ka)
 		boost(b, kb)
-	case confusable(va, vb) || oneDiff(va, vb):
+	case confusable(va, vb) || oneDiff(va, vb) || len(va) >= 6 && oneEdit(strings.ToUpper(va), strings.ToUpper(vb)):
+		// One character apart: the same value, misread or cut on one side
+		// ("KB886069807" and "LKB886069807").
 		doubt(a, ka)
 		doubt(b, kb)
 	}
