@@ -53,14 +53,17 @@ func TestPlanNamesDisagree(t *testing.T) {
 		{"Golden Poppy", "GOLDEN POPPY HEALTH PLAN", false},
 		{"Blue Shield", "Sierra Vista Health Plan", false},
 	} {
-		form := &Document{Kind: IMRForm, Fields: map[string]Field{"plan.name": {Value: c.form, Confidence: 0.9}}}
-		letter := &Document{Kind: DenialLetter, Fields: map[string]Field{"plan.name": {Value: c.letter, Confidence: 0.9}}}
-		planNames(form, letter)
-		if got := form.Fields["plan.name"].NeedsReview; got != c.review {
-			t.Errorf("%q against %q: review %v, want %v", c.form, c.letter, got, c.review)
-		}
-		if letter.Fields["plan.name"].NeedsReview != c.review {
-			t.Errorf("%q against %q: the letter's review flag differs from the form's", c.form, c.letter)
+		// The letter's plan, or its letterhead ("Lakeshore Biue Health Plan").
+		for _, lk := range []string{"plan.name", "letter.sender"} {
+			form := &Document{Kind: IMRForm, Fields: map[string]Field{"plan.name": {Value: c.form, Confidence: 0.9}}}
+			letter := &Document{Kind: DenialLetter, Fields: map[string]Field{lk: {Value: c.letter, Confidence: 0.9}}}
+			validate([]Document{*form, *letter}, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+			if got := form.Fields["plan.name"].NeedsReview; got != c.review {
+				t.Errorf("%q against the letter's %s %q: review %v, want %v", c.form, lk, c.letter, got, c.review)
+			}
+			if letter.Fields[lk].NeedsReview != c.review {
+				t.Errorf("%q against %q: the letter's review flag differs from the form's", c.form, c.letter)
+			}
 		}
 	}
 }
@@ -204,6 +207,16 @@ func TestNamesAcrossDocuments(t *testing.T) {
 		t.Errorf("the first name, which agrees, was sent to a person too")
 	}
 
+	// A letter that was misread the same way does not make an implausible name right.
+	docs = []Document{
+		{Kind: IMRForm, Fields: map[string]Field{"patient.first_name": f("Patricia"), "patient.last_name": f("Cruz-O Brien")}},
+		{Kind: DenialLetter, Fields: map[string]Field{"member.name": f("Patricia Cruz-O Brien")}},
+	}
+	validate(docs, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	if !docs[0].Fields["patient.last_name"].NeedsReview || !docs[1].Fields["member.name"].NeedsReview || docs[0].Fields["patient.first_name"].NeedsReview {
+		t.Errorf("Cruz-O Brien on the form and the letter: %+v %+v, want both last names to a person, the first name not", docs[0].Fields, docs[1].Fields)
+	}
+
 	// The signer's name with an accent the form's first name lacks: one is misread.
 	docs = []Document{{Kind: IMRForm, Fields: map[string]Field{"patient.first_name": f("Sofia"), "patient.last_name": f("Ruiz"), "signer_name": f("Sofía Ruiz")}}}
 	validate(docs, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
@@ -235,10 +248,22 @@ func TestImplausibleValuesDoubted(t *testing.T) {
 		{"patient.street", "400 Avenue E", false},
 		{"letter.sender", "A Sierra Vista Health Plan of California", true},
 		{"letter.sender", "Sierra Vista Health Plan of California", false},
+		{"plan.medical_group", "lifornia, Inc.", true},
+		{"plan.medical_group", "Coastal Family Medica! Associates", true},
+		{"plan.medical_group", "Coastal Family Medical Associates", false},
+		{"member.name", "y MARTINEZ, MARIA Z.", true},
+		{"member.name", "MARTINEZ, MARIA Z.", false},
+		{"signer_name", "Patricia Cruz-O Brien", true},
+		{"signer_name", "Patricia Cruz-O'Brien", false},
+		{"fax.subject", "Solicitud de IMR - Patricia Cruz-O Brien", true},
+		{"fax.subject", "Solicitud de IMR - Patricia Cruz", false},
 	} {
 		docs := []Document{{Kind: IMRForm, Fields: map[string]Field{tc.key: f(tc.value)}}}
-		if tc.key == "member.name" || tc.key == "requesting_provider" || tc.key == "letter.sender" {
+		switch tc.key {
+		case "member.name", "requesting_provider", "letter.sender":
 			docs[0].Kind = DenialLetter
+		case "fax.subject":
+			docs[0].Kind = FaxCover
 		}
 		validate(docs, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
 		if got := docs[0].Fields[tc.key].NeedsReview; got != tc.doubted {

@@ -32,20 +32,9 @@ func validate(docs []Document, received time.Time) {
 				if len(s) >= 5 && (s[:5] < "90000" || s[:5] > "96199") {
 					f.Confidence *= 0.8 // outside California: possible, but look
 				}
-			case "patient.street", "assistant.street":
-				if cutStreet(s) {
-					f.Confidence *= 0.5
-				}
-			case "letter.sender", "plan.name":
-				// "A Sierra Vista Health Plan": a letterhead's logo read as a letter.
-				if w := strings.Fields(s); len(w) > 2 && len([]rune(w[0])) == 1 && unicode.IsUpper([]rune(w[0])[0]) {
-					f.Confidence *= 0.5
-				}
-			case "patient.last_name", "patient.guardian_name", "patient.name", "signer_name",
-				"member.name", "assistant.name", "requesting_provider", "reviewer":
-				if brokenName(s) {
-					f.Confidence *= 0.5
-				}
+			}
+			if implausible(key, s) {
+				f.Confidence *= 0.5
 			}
 			f.NeedsReview = f.Confidence < reviewBelow
 			d.Fields[key] = f
@@ -77,9 +66,28 @@ func validate(docs []Document, received time.Time) {
 			continue
 		}
 		agree(form, "plan.member_id", letter, "member.id", sameID)
-		planNames(form, letter)
+		planNames(form, "plan.name", letter, "plan.name")
+		planNames(form, "plan.name", letter, "letter.sender") // the plan's own letterhead
 		agree(form, "patient.dob", letter, "member.dob", func(a, b string) bool { return a == b })
 	}
+}
+
+// implausible says whether a value cannot be right as read, whatever else agrees with it
+// (another document may have been misread the same way): a street cut short, a name or a
+// plan's name with a part lost or a speck read as a letter.
+func implausible(key, s string) bool {
+	switch key {
+	case "patient.street", "assistant.street":
+		return cutStreet(s)
+	case "letter.sender", "plan.name", "plan.medical_group", "plan.employer":
+		return brokenOrg(s)
+	case "patient.last_name", "patient.guardian_name", "patient.name", "signer_name",
+		"member.name", "assistant.name", "requesting_provider", "reviewer":
+		return brokenName(s) || cutHyphen(s)
+	case "fax.from", "fax.subject":
+		return cutHyphen(s)
+	}
+	return false
 }
 
 // cutStreet says whether a street address ends in a lone letter that is neither a
@@ -109,27 +117,71 @@ var nameParticles = map[string]bool{
 }
 
 // brokenName says whether a name written with capitals also holds a word that starts in
-// lower case and is not a particle ("ardo O'Brien", "Dr. frene Ibarra", "Rosa ind"): the
-// start of a word was lost or misread. What follows a comma (a title, a specialty) is not
-// looked at; a name written all in lower case is the writer's choice, not a misreading.
+// lower case and is not a particle ("ardo O'Brien", "Dr. frene Ibarra", "Rosa ind"), or
+// starts or ends with a one-letter particle ("y MARTINEZ": "y" and "e" only join two
+// names): the start of a word was lost or misread, or a speck read as a letter. What follows
+// a comma (a title, a specialty, the first name after the last) is not looked at; a name
+// written all in lower case is the writer's choice, not a misreading.
 func brokenName(s string) bool {
 	s, _, _ = strings.Cut(s, ",")
+	ws := strings.Fields(s)
 	capital, lower := false, false
-	for _, w := range strings.Fields(s) {
+	for i, w := range ws {
 		w = strings.TrimLeft(w, "(\"'.-")
 		r := []rune(w)
 		if len(r) == 0 || !unicode.IsLetter(r[0]) {
 			continue
 		}
+		p := strings.ToLower(strings.TrimRight(w, ".,"))
 		switch {
 		case unicode.IsUpper(r[0]):
 			capital = true
 		case len(r) > 2 && r[1] == '\'': // "d'Angelo"
-		case !nameParticles[strings.ToLower(strings.TrimRight(w, ".,"))]:
+		case !nameParticles[p] || len(p) == 1 && (i == 0 || i == len(ws)-1):
 			lower = true
 		}
 	}
 	return capital && lower
+}
+
+// cutHyphen says whether a name holds a part of one letter joined by a hyphen
+// ("Cruz-O Brien": the apostrophe of O'Brien read as a space).
+func cutHyphen(s string) bool {
+	for _, w := range strings.Fields(s) {
+		parts := strings.Split(strings.Trim(w, ".,;:()"), "-")
+		if len(parts) < 2 {
+			continue
+		}
+		for _, p := range parts {
+			if r := []rune(p); len(r) == 1 && unicode.IsLetter(r[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// brokenOrg says whether the name of a plan, medical group or employer cannot be as
+// printed: it starts with a lone capital before more words ("A Sierra Vista Health Plan":
+// the letterhead's logo read as a letter), starts in lower case before capitals
+// ("lifornia, Inc.": its start was cut off), or holds a "!" or "|" in a word ("Medica!").
+func brokenOrg(s string) bool {
+	ws := strings.Fields(s)
+	if len(ws) == 0 {
+		return false
+	}
+	first := []rune(ws[0])
+	if len(ws) > 2 && len(first) == 1 && unicode.IsUpper(first[0]) {
+		return true
+	}
+	if unicode.IsLower(first[0]) {
+		for _, w := range ws[1:] {
+			if r := []rune(w); unicode.IsUpper(r[0]) {
+				return true
+			}
+		}
+	}
+	return strings.Contains(s, "|") || strings.Contains(strings.TrimRight(s, "!"), "!")
 }
 
 // nameFields are where an envelope's documents name the patient (or, for the signer, often
@@ -242,12 +294,13 @@ func agree(a *Document, ka string, b *Document, kb string, same func(x, y string
 	}
 }
 
-// planNames compares the plan's name written on the form with the letter's: when the words
-// they share are the same but for a letter or an accent ("Goiden Poppy", "Centrál Valley"
-// against "Golden Poppy Health Plan"), one of them was misread, and a person looks at both.
-func planNames(form, letter *Document) {
-	fv, _ := form.Fields["plan.name"].Value.(string)
-	lv, _ := letter.Fields["plan.name"].Value.(string)
+// planNames compares the plan's name written on the form (field fk) with the letter's (lk:
+// its plan, or its letterhead): when the words they share are the same but for a letter or
+// an accent ("Goiden Poppy", "Centrál Valley" against "Golden Poppy Health Plan"), one of
+// them was misread, and a person looks at both.
+func planNames(form *Document, fk string, letter *Document, lk string) {
+	fv, _ := form.Fields[fk].Value.(string)
+	lv, _ := letter.Fields[lk].Value.(string)
 	if fv == "" || lv == "" {
 		return
 	}
@@ -268,11 +321,14 @@ func planNames(form, letter *Document) {
 	if !misread {
 		return
 	}
-	for _, d := range []*Document{form, letter} {
-		f := d.Fields["plan.name"]
+	for _, dk := range []struct {
+		d *Document
+		k string
+	}{{form, fk}, {letter, lk}} {
+		f := dk.d.Fields[dk.k]
 		f.Confidence = min(f.Confidence, 0.6)
 		f.NeedsReview = true
-		d.Fields["plan.name"] = f
+		dk.d.Fields[dk.k] = f
 	}
 }
 
@@ -311,8 +367,13 @@ func oneDiff(a, b string) bool {
 	return n == 1
 }
 
+// boost raises the confidence of a field another document confirms, unless its value is
+// implausible as it stands.
 func boost(d *Document, key string) {
 	f := d.Fields[key]
+	if v, _ := f.Value.(string); implausible(key, v) {
+		return
+	}
 	f.Confidence = max(f.Confidence, 0.97)
 	f.NeedsReview = f.Confidence < reviewBelow
 	d.Fields[key] = f
