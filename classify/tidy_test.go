@@ -243,6 +243,7 @@ func TestImplausibleValuesDoubted(t *testing.T) {
 		{"requesting_provider", "Dr. Irene Ibarra, orthopedic surgery", false},
 		{"signer_name", "maria lopez", false},
 		{"patient.street", "6538 Folsom D", true},
+		{"patient.street", "ission La", true},
 		{"patient.street", "6538 Folsom Dr", false},
 		{"patient.street", "12 Main St Apt B", false},
 		{"patient.street", "400 Avenue E", false},

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // validate raises or lowers the confidence of fields by what they must satisfy on their
@@ -90,10 +91,17 @@ func implausible(key, s string) bool {
 	return false
 }
 
-// cutStreet says whether a street address ends in a lone letter that is neither a
-// direction nor a unit ("6538 Folsom D": the suffix's last letters were not read).
+// cutStreet says whether a street address starts in lower case ("ission La": its number
+// and first letter were not read) or ends in a lone letter that is neither a direction nor
+// a unit ("6538 Folsom D": the suffix's last letters were not read).
 func cutStreet(s string) bool {
 	ws := strings.Fields(s)
+	if len(ws) == 0 {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(ws[0]); unicode.IsLower(r) {
+		return true
+	}
 	if len(ws) < 2 {
 		return false
 	}

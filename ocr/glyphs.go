@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -48,5 +49,30 @@ func fixPronounI(words []Word) {
 			continue
 		}
 		w.Text = "I"
+	}
+}
+
+// fixEuroC puts back the capital C that Tesseract's Spanish model reads as a euro sign
+// ("hepatitis €", "€G-MED-17"). The papers that reach the Help Center price things in
+// dollars, so a euro sign is kept only where it reads as an amount: before a digit ("€40")
+// or standing alone after a number ("40 €").
+func fixEuroC(words []Word) {
+	for i := range words {
+		w := &words[i]
+		if !strings.ContainsRune(w.Text, '€') {
+			continue
+		}
+		if w.Text == "€" && i > 0 && words[i-1].Line == w.Line {
+			if last, _ := utf8.DecodeLastRuneInString(words[i-1].Text); unicode.IsDigit(last) {
+				continue
+			}
+		}
+		r := []rune(w.Text)
+		for k := range r {
+			if r[k] == '€' && (k+1 >= len(r) || !unicode.IsDigit(r[k+1])) {
+				r[k] = 'C'
+			}
+		}
+		w.Text = string(r)
 	}
 }

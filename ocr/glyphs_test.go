@@ -61,3 +61,20 @@ func TestFixPronounI(t *testing.T) {
 		t.Errorf("a bar at the end of a line became %q", ws[1].Text)
 	}
 }
+
+// TestFixEuroC: a euro sign where a C was printed becomes the C again; amounts keep theirs.
+func TestFixEuroC(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"chronic hepatitis €", "chronic hepatitis C"},
+		{"Medical Policy €G-MED-17", "Medical Policy CG-MED-17"},
+		{"costs €40 per visit", "costs €40 per visit"},
+		{"costs 40 € per visit", "costs 40 € per visit"},
+		{"Vitamin € and D", "Vitamin C and D"},
+	} {
+		ws := line(strings.Fields(tc.in)...)
+		fixEuroC(ws)
+		if got := texts(ws); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

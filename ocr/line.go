@@ -77,6 +77,7 @@ func (t *Tesseract) RecognizeArea(img *image.Gray, dpi float64, block bool) ([]W
 		words = append(words, Word{Text: text, Box: box, Confidence: bb.Confidence / 100, Line: line})
 	}
 	fixPronounI(words)
+	fixEuroC(words)
 	return words, nil
 }
 

@@ -151,6 +151,7 @@ func (t *Tesseract) Recognize(img *image.Gray, dpi float64) (*Page, error) {
 		words = append(words, Word{Text: text, Box: box, Confidence: bb.Confidence / 100, Line: len(blocks) - 1})
 	}
 	fixPronounI(words)
+	fixEuroC(words)
 	p := NewPage(w, h, dpi, words)
 	for i := range p.Lines {
 		p.Lines[i].Block, p.Lines[i].Para = blocks[i], paras[i]
