@@ -45,11 +45,13 @@ var allLetterLabels = func() []string {
 }()
 
 var (
-	codeSuffixRE   = regexp.MustCompile(`(?i)\s*\((?:c?pt|hcpcs|ndc|icd-10|rev|cpt/hcpcs)\b.*$`)
-	idPrefixRE     = regexp.MustCompile(`^([A-Z]{1,4}) (\d{6,})`)
-	memberIDRE     = regexp.MustCompile(`\b[A-Z§$]{0,4}[0-9OSIl][0-9A-Z]{5,15}(?:-\d{1,3})?\b`)
-	reviewerRE     = regexp.MustCompile(`((?:[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|M\.D\.|DO|D\.O\.|PharmD|DDS|PhD))|(?:Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}))`)
-	refRE          = regexp.MustCompile(`(?i)\b(?:reference|ref|case|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
+	codeSuffixRE = regexp.MustCompile(`(?i)\s*\((?:c?pt|hcpcs|ndc|icd-10|rev|cpt/hcpcs)\b.*$`)
+	idPrefixRE   = regexp.MustCompile(`^([A-Z]{1,4}) (\d{6,})`)
+	memberIDRE   = regexp.MustCompile(`\b[A-Z§$]{0,4}[0-9OSIl][0-9A-Z]{5,15}(?:-\d{1,3})?\b`)
+	reviewerRE   = regexp.MustCompile(`((?:[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|M\.D\.|DO|D\.O\.|PharmD|DDS|PhD))|(?:Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}))`)
+	// refRE's id may start with the word that names it ("caso AUTH-2026-688144"): the
+	// word is then the id's prefix, not its label.
+	refRE          = regexp.MustCompile(`(?i)\b(reference|ref|case|caso|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
 	memberIDTextRE = regexp.MustCompile(`(?i)(?:member ?[il1t|]d|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado|(?:n\.?\s?[o°º]\.? de )?medi-cal(?: id| #| number)?\s*/\s*cin|\bcin\b)\s*(?:\(cin\))?[\s.]*[:#]?\s*\n?\s*(?:[-–—_|]\s*)?(?:[A-Za-z]{3,8}\s+)?([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
 	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|solicitud de|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC)`)
 	// A service named without its code: what a visit, a claim or a bill was for, or the care
@@ -179,8 +181,8 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 	// Details written in a sentence or after "RE:" ("RE: Ana Diaz, DOB 01/02/1990; Case A-1").
 	top := topLines(p1, 0.55)
 	if _, ok := fields["reference_number"]; !ok {
-		if m := refRE.FindStringSubmatch(top); m != nil && referenceShape(m[1]) {
-			set("reference_number", strings.Trim(m[1], ".,;-"), 0.8, image.Rectangle{}, p1, pageNo)
+		if id, ok := refInText(top); ok {
+			set("reference_number", id, 0.8, image.Rectangle{}, p1, pageNo)
 		}
 	}
 	if _, ok := fields["service"]; !ok {
@@ -432,6 +434,21 @@ func firstSentence(v string) string {
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
 // referenceShape: a reference number has at least five characters, three of them digits.
+// refInText finds a reference number named in running text ("RE: ... Case A-12345",
+// "caso AUTH-2026-688144").
+func refInText(text string) (string, bool) {
+	m := refRE.FindStringSubmatch(text)
+	if m == nil {
+		return "", false
+	}
+	id := m[2]
+	if strings.HasPrefix(id, "-") && !strings.HasPrefix(m[0][len(m[1]):], " ") {
+		id = m[1] + id // "AUTH-2026-688144": the word is the id's start
+	}
+	id = strings.Trim(id, ".,;-")
+	return id, referenceShape(id)
+}
+
 func referenceShape(s string) bool {
 	s = strings.Trim(s, ".,;:")
 	n := 0

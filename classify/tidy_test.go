@@ -128,6 +128,22 @@ func TestMemberIDInText(t *testing.T) {
 	}
 }
 
+// TestReferenceInText: a reference number named in running text, its label apart from it
+// or the first part of it.
+func TestReferenceInText(t *testing.T) {
+	for text, want := range map[string]string{
+		"N.° de miembro PCH72303581; caso AUTH-2026-688144":   "AUTH-2026-688144",
+		"RE: Ana Diaz, DOB 01/02/1990; Case A-12345":          "A-12345",
+		"Reference #: UM-2026-118734":                         "UM-2026-118734",
+		"Authorization 2026-445120 was reviewed":              "2026-445120",
+		"Member ID PCH72303581; Auth: 2026-445120, Dr. Smith": "2026-445120",
+	} {
+		if got, ok := refInText(text); !ok || got != want {
+			t.Errorf("%q: %q (%v), want %q", text, got, ok, want)
+		}
+	}
+}
+
 // TestCaptionWordsFollowEachOther: on the Authorized Assistant Form the signature's caption
 // is often lost under the signature, leaving "Patient ... Date" on the caption row; the
 // far "Date" is the date's caption, not the second word of "Patient Name".
@@ -244,6 +260,16 @@ func TestImplausibleValuesDoubted(t *testing.T) {
 		{"signer_name", "maria lopez", false},
 		{"patient.street", "6538 Folsom D", true},
 		{"patient.street", "ission La", true},
+		{"patient.street", "3146", true},
+		{"patient.first_name", "Leticia ici", true},
+		{"patient.first_name", "Leticia", false},
+		{"signer_name", "Michael. Martinez", true},
+		{"signer_name", "Michael J. Martinez", false},
+		{"signer_name", "Dr. Ana Ruiz", false},
+		{"signer_name", "Michael Martinez Jr.", false},
+		{"fax.subject", "IMR Application/Complaint - client.Lorraine Castillo", true},
+		{"fax.subject", "IMR Application/Complaint - client Lorraine Castillo", false},
+		{"fax.subject", "Appeal. Records attached", false},
 		{"patient.street", "6538 Folsom Dr", false},
 		{"patient.street", "12 Main St Apt B", false},
 		{"patient.street", "400 Avenue E", false},

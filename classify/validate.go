@@ -82,25 +82,25 @@ func implausible(key, s string) bool {
 		return cutStreet(s)
 	case "letter.sender", "plan.name", "plan.medical_group", "plan.employer":
 		return brokenOrg(s)
-	case "patient.last_name", "patient.guardian_name", "patient.name", "signer_name",
+	case "patient.first_name", "patient.last_name", "patient.guardian_name", "patient.name", "signer_name",
 		"member.name", "assistant.name", "requesting_provider", "reviewer":
-		return brokenName(s) || cutHyphen(s)
+		return brokenName(s) || cutHyphen(s) || gluedWords(s) || strayPeriod(s)
 	case "fax.from", "fax.subject":
-		return cutHyphen(s)
+		return cutHyphen(s) || gluedWords(s)
 	}
 	return false
 }
 
 // cutStreet says whether a street address starts in lower case ("ission La": its number
-// and first letter were not read) or ends in a lone letter that is neither a direction nor
+// and first letter were not read), has no street name ("3146"), or ends in a lone letter that is neither a direction nor
 // a unit ("6538 Folsom D": the suffix's last letters were not read).
 func cutStreet(s string) bool {
 	ws := strings.Fields(s)
 	if len(ws) == 0 {
 		return false
 	}
-	if r, _ := utf8.DecodeRuneInString(ws[0]); unicode.IsLower(r) {
-		return true
+	if r, _ := utf8.DecodeRuneInString(ws[0]); unicode.IsLower(r) || !strings.ContainsFunc(s, unicode.IsLetter) {
+		return true // "ission La", "3146"
 	}
 	if len(ws) < 2 {
 		return false
@@ -150,6 +150,37 @@ func brokenName(s string) bool {
 		}
 	}
 	return capital && lower
+}
+
+// nameAbbrevs are the words of a name that end in a period.
+var nameAbbrevs = map[string]bool{"dr": true, "mr": true, "mrs": true, "ms": true, "jr": true, "sr": true,
+	"st": true, "sra": true, "sr.": true, "srta": true, "dra": true, "md": true, "do": true, "np": true, "pa": true}
+
+// gluedWords says whether a name or subject holds a period OCR put between two words it
+// then read as one ("client.Lorraine").
+func gluedWords(s string) bool {
+	r := []rune(s)
+	for k := 1; k+1 < len(r); k++ {
+		if r[k] == '.' && unicode.IsLower(r[k-1]) && unicode.IsUpper(r[k+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// strayPeriod says whether a name has a period after a whole word before another
+// ("Michael. Martinez"): an initial, a title or "Jr." may end in one, a first name does not.
+func strayPeriod(s string) bool {
+	s, _, _ = strings.Cut(s, ",")
+	ws := strings.Fields(s)
+	for _, w := range ws[:max(len(ws)-1, 0)] {
+		r := []rune(w)
+		if len(r) > 2 && r[len(r)-1] == '.' && unicode.IsLetter(r[len(r)-2]) &&
+			!nameAbbrevs[strings.ToLower(string(r[:len(r)-1]))] && !strings.Contains(string(r[:len(r)-1]), ".") {
+			return true
+		}
+	}
+	return false
 }
 
 // cutHyphen says whether a name holds a part of one letter joined by a hyphen
