@@ -270,6 +270,8 @@ func TestImplausibleValuesDoubted(t *testing.T) {
 		{"fax.subject", "IMR Application/Complaint - client.Lorraine Castillo", true},
 		{"fax.subject", "IMR Application/Complaint - client Lorraine Castillo", false},
 		{"fax.subject", "Appeal. Records attached", false},
+		{"patient.email", "robert.martinezi2@att.net", true},
+		{"patient.email", "robert.martinez12@att.net", false},
 		{"patient.street", "6538 Folsom Dr", false},
 		{"patient.street", "12 Main St Apt B", false},
 		{"patient.street", "400 Avenue E", false},

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -87,9 +88,16 @@ func implausible(key, s string) bool {
 		return brokenName(s) || cutHyphen(s) || gluedWords(s) || strayPeriod(s)
 	case "fax.from", "fax.subject":
 		return cutHyphen(s) || gluedWords(s)
+	case "patient.email", "assistant.email":
+		// "martinezi2@": a 1 read as an i or an l where the digits start; real addresses
+		// have that too ("luigi7@"), so a person looks rather than the 1 being put back.
+		local, _, _ := strings.Cut(s, "@")
+		return letterBeforeDigitRE.MatchString(local)
 	}
 	return false
 }
+
+var letterBeforeDigitRE = regexp.MustCompile(`[a-z][il][0-9]`)
 
 // cutStreet says whether a street address starts in lower case ("ission La": its number
 // and first letter were not read), has no street name ("3146"), or ends in a lone letter that is neither a direction nor
