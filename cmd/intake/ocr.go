@@ -199,10 +199,10 @@ func ocrFiles(ctx context.Context, paths []string, startPool func() error, getPo
 				ch <- out
 			} else {
 				out.Source = rp.Source
-				pool := getPool()
-				docRead.Add(1)
+				pool, wg := getPool(), docRead // docRead is the next file's once this one is done
+				wg.Add(1)
 				go func() {
-					defer docRead.Done()
+					defer wg.Done()
 					ch <- recognizeForOCR(ctx, pool, rp, out)
 				}()
 			}

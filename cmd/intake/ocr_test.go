@@ -3,11 +3,19 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"image"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"intake/ocr"
+	"intake/ocr/ocrtest"
 )
 
 // TestOCRCommand: `intake ocr --json` over several files reads every page of each, in the
@@ -57,5 +65,46 @@ func TestOCRCommand(t *testing.T) {
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("pages emitted %v, want %v", got, want)
+	}
+}
+
+// TestOCRFilesPagesFinishingLate: pages of one file still being read when the next file
+// opens, finishing in any order (engines that take a random time), are all emitted in
+// order, and each file's own count of pages in flight is the one their end is counted on
+// (it once was the next file's: "sync: negative WaitGroup counter", the command crashed).
+func TestOCRFilesPagesFinishingLate(t *testing.T) {
+	read := func(img *image.Gray, dpi float64) (string, error) {
+		time.Sleep(time.Duration(rand.IntN(15)) * time.Millisecond)
+		return "page", nil
+	}
+	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: 2, NewEngine: ocrtest.Factory(read)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	two := filepath.Join("..", "..", "fixtures", "sample", "fax001009.tif") // 2 pages
+	six := filepath.Join("..", "..", "fixtures", "sample", "fax001000.tif") // 6 pages
+	var paths, want []string
+	for i := range 12 {
+		p, n := two, 2
+		if i%3 == 2 {
+			p, n = six, 6
+		}
+		paths = append(paths, p)
+		for k := 1; k <= n; k++ {
+			want = append(want, fmt.Sprintf("%s#%d", filepath.Base(p), k))
+		}
+	}
+	var got []string
+	ocrFiles(t.Context(), paths, func() error { return nil }, func() *ocr.Pool { return pool }, 2,
+		func(p ocrPage) {
+			if p.Error != "" {
+				t.Errorf("%s page %d: %s", p.File, p.Page, p.Error)
+			}
+			got = append(got, fmt.Sprintf("%s#%d", filepath.Base(p.File), p.Page))
+		},
+		func(path string, err error) bool { t.Errorf("%s: %v", path, err); return false })
+	if !slices.Equal(got, want) {
+		t.Errorf("pages emitted\n%v\nwant\n%v", got, want)
 	}
 }
