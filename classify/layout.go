@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"intake/ocr"
 )
@@ -185,13 +186,19 @@ func labelIn(p *ocr.Page, s segment, labels []string) (string, int) {
 			best, bestN = l, k
 		}
 	}
-	// A heading is not a label: its letters are much taller than the text's.
+	// A heading is not a label: its letters are much taller than the text's, and wider. A
+	// word box made tall by a speck or a rule above it ("Pages:" on a fax, 48 pixels high
+	// where the text is 24) keeps its letters' width.
 	if best != "" {
 		h := p.Words[s.words[0]].Box.Dy()
+		width, chars := 0, 0
 		for _, w := range s.words[:bestN] {
 			h = min(h, p.Words[w].Box.Dy())
+			width += p.Words[w].Box.Dx()
+			chars += utf8.RuneCountInString(p.Words[w].Text)
 		}
-		if float64(h) > 1.8*float64(textHeight(p)) {
+		th := float64(textHeight(p))
+		if float64(h) > 1.8*th && float64(width) > 1.1*th*float64(chars) {
 			return "", 0
 		}
 	}

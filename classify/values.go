@@ -97,7 +97,9 @@ func findDate(s string) (string, int, bool) {
 	return best.date, best.at, true
 }
 
-var phoneRE = regexp.MustCompile(`(?:\+?1[\s.-]?)?\(?\s?(\d{3})\s?\)?[\s.-]?(\d{3})\s?[\s.-]\s?(\d{4})\b`)
+// phoneRE: the groups apart by a space, dot, dash or comma (OCR's reading of a dot), or
+// two of them ("916.255.,5241": a speck beside the dot).
+var phoneRE = regexp.MustCompile(`(?:\+?1[\s.-]?)?\(?\s?(\d{3})\s?\)?[\s.,-]{0,2}(\d{3})\s?[\s.,-]{1,2}\s?(\d{4})\b`)
 
 // parsePhone finds the first US phone number in s and returns its 10 digits.
 func parsePhone(s string) (string, bool) {
