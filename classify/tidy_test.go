@@ -449,3 +449,38 @@ func TestFirstSentence(t *testing.T) {
 		}
 	}
 }
+
+// TestTallLabelBox: a fax cover's "Pages:" and "Subject:" whose word boxes a speck made
+// twice as tall as the text are still labels; a heading as tall, with letters as wide, is
+// not.
+func TestTallLabelBox(t *testing.T) {
+	pg := textPage("FAX COVER SHEET", "Date: 11/06/2026", "To: Department of Managed Health Care", "From: Michael Nguyen",
+		"Pages: 5 (including cover)", "Subject: URGENT - Complaint against Sierra Vista", "Sending my application for review.")
+	ws := pg.OCR.Words
+	for i := range ws {
+		if ws[i].Text == "Pages:" || ws[i].Text == "Subject:" {
+			ws[i].Box.Min.Y -= 32 // 62 px high where the text is 30
+		}
+	}
+	pg.OCR = ocr.NewPage(2550, 3300, 300, ws)
+	fields := map[string]Field{}
+	extractFaxCover(Document{Pages: []int{1}}, []Page{pg}, fields)
+	if fields["fax.pages"].Value != "5" || fields["fax.subject"].Value != "URGENT - Complaint against Sierra Vista" {
+		t.Errorf("pages %v, subject %v; want 5 and the subject", fields["fax.pages"].Value, fields["fax.subject"].Value)
+	}
+
+	// A heading: letters twice as tall and twice as wide.
+	big := textPage("Subject: IMR", "Date: 11/06/2026", "To: Department of Managed Health Care", "From: Michael Nguyen")
+	ws = big.OCR.Words
+	for i := range ws[:2] {
+		ws[i].Box.Min.Y -= 32
+		ws[i].Box.Max.X += ws[i].Box.Dx()
+	}
+	ws[1].Box = ws[1].Box.Add(image.Pt(ws[0].Box.Dx()/2, 0))
+	big.OCR = ocr.NewPage(2550, 3300, 300, ws)
+	fields = map[string]Field{}
+	extractFaxCover(Document{Pages: []int{1}}, []Page{big}, fields)
+	if v, ok := fields["fax.subject"]; ok {
+		t.Errorf("a heading taken for a label: subject %v", v.Value)
+	}
+}
