@@ -261,6 +261,12 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 				set("letter.date", d, lineConfidence(p1, l), l.Box, p1, pageNo)
 				break
 			}
+			// Or after "Date:" at the end of a heading's line, perhaps glued to it
+			// ("NOTICE OF DELAY IN DECISION Date:'06/18/2026").
+			if d, ok := dateAfterLabel(l.Text); ok {
+				set("letter.date", d, lineConfidence(p1, l)*0.9, l.Box, p1, pageNo)
+				break
+			}
 		}
 	}
 
@@ -434,6 +440,22 @@ func firstSentence(v string) string {
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
 // referenceShape: a reference number has at least five characters, three of them digits.
+// dateAfterLabel finds a date right after "Date:" or "Fecha:" in a line, with nothing but
+// a speck or a space between them.
+func dateAfterLabel(line string) (string, bool) {
+	low := asciiLower(line)
+	for _, lab := range []string{"date:", "fecha:"} {
+		k := strings.Index(low, lab)
+		if k < 0 || k > 0 && isAlnum(low[k-1]) {
+			continue
+		}
+		if d, at, ok := findDate(line[k+len(lab):]); ok && at < 3 {
+			return d, true
+		}
+	}
+	return "", false
+}
+
 // refInText finds a reference number named in running text ("RE: ... Case A-12345",
 // "caso AUTH-2026-688144").
 func refInText(text string) (string, bool) {

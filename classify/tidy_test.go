@@ -484,3 +484,19 @@ func TestTallLabelBox(t *testing.T) {
 		t.Errorf("a heading taken for a label: subject %v", v.Value)
 	}
 }
+
+// TestDateAfterLabel: a letter's date after "Date:" on a heading's line, glued to it by a
+// speck, is found; a date after another label is not this one.
+func TestDateAfterLabel(t *testing.T) {
+	for line, want := range map[string]string{
+		"NOTICE OF DELAY IN DECISION Date:'06/18/2026": "2026-06-18",
+		"AVISO DE DECISIÓN Fecha: 18 de junio de 2026": "2026-06-18",
+		"Date Received: 06/15/2026":                    "",
+		"Update: 06/15/2026":                           "",
+	} {
+		got, ok := dateAfterLabel(line)
+		if got != want || ok != (want != "") {
+			t.Errorf("%q: %q %v, want %q", line, got, ok, want)
+		}
+	}
+}
