@@ -16,7 +16,7 @@ import (
 var letterLabels = map[string][]string{
 	"member.name": {"member", "member:", "member name", "patient", "patient name", "enrollee", "enrollee name",
 		"subscriber", "miembro", "nombre del miembro", "paciente", "afiliado"},
-	"member.id": {"member id", "member id (cin)", "member #", "member number", "id", "id #", "subscriber id",
+	"member.id": {"member id", "memberid", "member id (cin)", "member #", "member number", "id", "id #", "subscriber id",
 		"plan id", "plan id #", "id number", "subscriber #", "subscriber number", "health plan id",
 		"enrollee id", "n.o de miembro", "n.o de miembro (cin)", "no. de miembro", "numero de miembro", "n.º de miembro",
 		"n. de miembro", "de miembro", "identificacion de miembro"},

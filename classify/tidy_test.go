@@ -500,3 +500,31 @@ func TestDateAfterLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestMemberIDCaptionInOneWord: a letter's grid whose caption reads "MemberID" in one
+// word, its id's S read as a dollar sign.
+func TestMemberIDCaptionInOneWord(t *testing.T) {
+	pg := textPage("455 Capitol Mall, Suite 900", "Sierra Vista Health Plan of California", "08/27/2026", "Grievance Resolution",
+		"Member Name MemberID Date of Birth", "Anthony Brown $V585455176502 08/11/2020", "Dear Anthony Brown:",
+		"Thank you for contacting Sierra Vista Health Plan of California.")
+	// The grid's columns: captions over their values.
+	ws := pg.OCR.Words
+	cols := map[string]int{"Member": 150, "MemberID": 700, "Date": 1300, "Anthony": 150, "$V585455176502": 700, "08/11/2020": 1300}
+	for i := range ws {
+		if ws[i].Line != 4 && ws[i].Line != 5 {
+			continue
+		}
+		if x, ok := cols[ws[i].Text]; ok && !(ws[i].Line == 4 && ws[i].Text == "Member" && ws[i].Box.Min.X > 150) {
+			d := x - ws[i].Box.Min.X
+			for k := i; k < len(ws) && ws[k].Line == ws[i].Line; k++ {
+				ws[k].Box = ws[k].Box.Add(image.Pt(d, 0))
+			}
+		}
+	}
+	pg.OCR = ocr.NewPage(2550, 3300, 300, ws)
+	fields := map[string]Field{}
+	extractLetter(Document{Pages: []int{1}}, []Page{pg}, fields)
+	if got := fields["member.id"].Value; got != "SV585455176502" {
+		t.Errorf("member id %v, want SV585455176502", got)
+	}
+}
