@@ -53,7 +53,7 @@ var (
 	// word is then the id's prefix, not its label.
 	refRE          = regexp.MustCompile(`(?i)\b(reference|ref|case|caso|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
 	memberIDTextRE = regexp.MustCompile(`(?i)(?:member ?[il1t|]d|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado|(?:n\.?\s?[o°º]\.? de )?medi-cal(?: id| #| number)?\s*/\s*cin|\bcin\b)\s*(?:\(cin\))?[\s.]*[:#]?\s*\n?\s*(?:[-–—_|]\s*)?(?:[A-Za-z]{3,8}\s+)?([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
-	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|solicitud de|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC)`)
+	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|solicitud de|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC|Rev(?:enue)?\.?\s*code)`)
 	// A service named without its code: what a visit, a claim or a bill was for, or the care
 	// that was delayed.
 	serviceTextRE = regexp.MustCompile(`(?:(?i:visit with|appointment with|keep seeing|continue seeing|continue to see|claim from|bill from|bill you received from) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+for\s+([^.;:]{3,100}?)(?:\s*[.;]|\s(?:after|because|until|while)\b)|(?i:your care|the care|your treatment) \(([^)]{3,80})\) (?i:was|has been) (?i:delayed|denied|modified))`)

@@ -528,3 +528,11 @@ func TestMemberIDCaptionInOneWord(t *testing.T) {
 		t.Errorf("member id %v, want SV585455176502", got)
 	}
 }
+
+// TestServiceBeforeRevenueCode: a hospital stay named before its revenue code.
+func TestServiceBeforeRevenueCode(t *testing.T) {
+	text := "This letter is to let you know the outcome of the utilization review for Inpatient psychiatric admission, continued stay (Rev. Code 0114), requested by Dr. Samuel Lindqvist on 06/26/2026."
+	if m := serviceRE.FindStringSubmatch(text); m == nil || m[1] != "Inpatient psychiatric admission, continued stay" {
+		t.Errorf("service: %q", m)
+	}
+}
