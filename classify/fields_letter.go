@@ -57,8 +57,12 @@ var (
 	// A service named without its code: what a visit, a claim or a bill was for, or the care
 	// that was delayed.
 	serviceTextRE = regexp.MustCompile(`(?:(?i:visit with|appointment with|keep seeing|continue seeing|continue to see|claim from|bill from|bill you received from) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+for\s+([^.;:]{3,100}?)(?:\s*[.;]|\s(?:after|because|until|while)\b)|(?i:your care|the care|your treatment) \(([^)]{3,80})\) (?i:was|has been) (?i:delayed|denied|modified))`)
-	dobRE         = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
-	providerRE    = regexp.MustCompile(`(?i:(?:visit|appointment|appointments) with|keep seeing|continue seeing|continue to see|que envi[oó]|requested by|request from|request that|submitted by|sent by|solicitud que|previa que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
+	joinWords     = map[string]bool{"of": true, "de": true, "del": true, "the": true, "and": true}
+	// planTextRE: the plan named after "your health plan," in a sentence, its words
+	// capitalised (or joining words) up to the first that is not.
+	planTextRE = regexp.MustCompile(`(?:(?i:your (?:medi-cal |health |medicare |dental )?plan)|(?i:su plan(?: de salud| de medi-cal)?)),\s+([A-Z][A-Za-z&'’-]*(?:\s+(?:of|de|del|the|and|[A-Z][A-Za-z&'’-]*)){0,7})(?:[,.;:]|\s+[a-z(]|$)`)
+	dobRE      = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
+	providerRE = regexp.MustCompile(`(?i:(?:visit|appointment|appointments) with|keep seeing|continue seeing|continue to see|que envi[oó]|requested by|request from|request that|submitted by|sent by|solicitud que|previa que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
 )
 
 func extractLetter(doc Document, pages []Page, fields map[string]Field) {
@@ -280,6 +284,17 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 
 	// The body: decision, reason, criteria, reviewer, the IMR notice.
 	body := letterBody(pages)
+	// A medical group's letter names the plan it decides for in a sentence ("for your
+	// Medi-Cal plan, Mission Trails Health Network.").
+	if m := planTextRE.FindStringSubmatch(body); m != nil {
+		ws := strings.Fields(m[1])
+		for len(ws) > 0 && joinWords[ws[len(ws)-1]] {
+			ws = ws[:len(ws)-1] // "... of California and the"
+		}
+		if len(ws) >= 2 {
+			set("plan.name", strings.Join(ws, " "), 0.8, image.Rectangle{}, nil, pageNo)
+		}
+	}
 	decisionText := withoutNotice(body)
 	if d := decisionOf(decisionText); d != "" {
 		set("decision", d, 0.85, image.Rectangle{}, nil, pageNo)

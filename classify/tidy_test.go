@@ -536,3 +536,21 @@ func TestServiceBeforeRevenueCode(t *testing.T) {
 		t.Errorf("service: %q", m)
 	}
 }
+
+// TestPlanNamedInText: a medical group's letter names the plan it decides for in a
+// sentence.
+func TestPlanNamedInText(t *testing.T) {
+	for text, want := range map[string]string{
+		"Inland Empire Medical Partners made this decision for your Medi-Cal plan, Mission Trails Health Network. The guideline": "Mission Trails Health Network",
+		"We review requests for services on behalf of your health plan, Lakeshore Blue Health Plan. Your doctor":                 "Lakeshore Blue Health Plan",
+		"Revisamos las solicitudes en nombre de su plan de salud, Sierra Vista Health Plan of California, y su médico":           "Sierra Vista Health Plan of California",
+	} {
+		m := planTextRE.FindStringSubmatch(text)
+		if m == nil || m[1] != want {
+			t.Errorf("%q: %q, want %q", text, m, want)
+		}
+	}
+	if m := planTextRE.FindStringSubmatch("Please call your health plan, and ask for the appeals unit."); m != nil {
+		t.Errorf("a plan found in %q", m[1])
+	}
+}
