@@ -554,3 +554,18 @@ func TestPlanNamedInText(t *testing.T) {
 		t.Errorf("a plan found in %q", m[1])
 	}
 }
+
+// TestSpanishGrievanceWording: "una factura que recibió de Dr. X por Y" names the provider
+// and the service; "Asunto:" introduces the member as "RE:" does.
+func TestSpanishGrievanceWording(t *testing.T) {
+	text := "Hemos terminado la revisión de la queja que recibimos el 8 de julio de 2026 sobre una factura que recibió de Dr. Robert Ibarra por Dupixent (dupilumab) 300 mg subcutaneous injection every 2 weeks. Gracias por darnos la oportunidad."
+	if m := serviceTextRE.FindStringSubmatch(text); m == nil || m[3] != "Dupixent (dupilumab) 300 mg subcutaneous injection every 2 weeks" {
+		t.Errorf("service: %q", m)
+	}
+	if m := providerRE.FindStringSubmatch(text); m == nil || m[1] != "Dr. Robert Ibarra" {
+		t.Errorf("provider: %q", m)
+	}
+	if reLineRE.FindStringIndex("Asunto: Anthony Tran, fecha de nacimiento 12/28/2007") == nil {
+		t.Errorf("Asunto: not taken for RE:")
+	}
+}
