@@ -52,7 +52,7 @@ var (
 	// refRE's id may start with the word that names it ("caso AUTH-2026-688144"): the
 	// word is then the id's prefix, not its label.
 	refRE          = regexp.MustCompile(`(?i)\b(reference|ref|case|caso|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
-	memberIDTextRE = regexp.MustCompile(`(?i)(?:member ?[il1t|]d|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado|(?:n\.?\s?[o°º]\.? de )?medi-cal(?: id| #| number)?\s*/\s*cin|\bcin\b)\s*(?:\(cin\))?[\s.]*[:#]?\s*\n?\s*(?:[-–—_|]\s*)?(?:[A-Za-z]{3,8}\s+)?([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
+	memberIDTextRE = regexp.MustCompile(`(?i)(?:member ?[il1t|]d|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado|(?:n\.?\s?[o°º]\.? de )?medi-cal(?: id| #| number)?\s*/\s*cin|\bcin\b)\s*(?:\(cin\))?[\s.]*[:#]?\s*\n?\s*(?:[-–—_|]\s*)?(?:[A-Za-z]{3,8}\s+|\d[\d-]{9,13}\s+)?([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
 	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|solicitud de|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC|Rev(?:enue)?\.?\s*code)`)
 	// A service named without its code: what a visit, a claim or a bill was for, or the care
 	// that was delayed.
@@ -271,6 +271,12 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 				set("letter.date", d, lineConfidence(p1, l)*0.9, l.Box, p1, pageNo)
 				break
 			}
+			// Or ending a line that OCR ran together with a sidebar's ("Golden Poppy 30 de
+			// julio de 2026"): likely, so it is kept, but a person confirms it.
+			if d, ok := dateEndingLine(l.Text); ok {
+				set("letter.date", d, min(lineConfidence(p1, l), 0.7), l.Box, p1, pageNo)
+				break
+			}
 		}
 	}
 
@@ -455,6 +461,20 @@ func firstSentence(v string) string {
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
 // referenceShape: a reference number has at least five characters, three of them digits.
+// dateEndingLine finds a date that ends a line with no label before it (no colon).
+func dateEndingLine(line string) (string, bool) {
+	d, at, ok := findDate(line)
+	if !ok {
+		return "", false
+	}
+	f := fold(line)
+	tail := strings.TrimRight(f[at:], " .,")
+	if strings.Contains(f[:at], ":") || len(tail) > 24 || len(tail) < 4 || !isDigits(tail[len(tail)-4:]) {
+		return "", false
+	}
+	return d, true
+}
+
 // dateAfterLabel finds a date right after "Date:" or "Fecha:" in a line, with nothing but
 // a speck or a space between them.
 func dateAfterLabel(line string) (string, bool) {

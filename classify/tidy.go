@@ -101,6 +101,14 @@ func tidyText(key, s string) string {
 		if w == "DMIIC" || w == "DMHG" || w == "DMIC" {
 			w = "DMHC"
 		}
+		// An organisation's "Plan" with its l read as an i, its last "Inc." with its
+		// stop read as an l: neither is a word.
+		if orgKeys[key] && (w == "Pian" || w == "PIAN") && i > 0 {
+			w = map[string]string{"Pian": "Plan", "PIAN": "PLAN"}[w]
+		}
+		if orgKeys[key] && w == "Incl" && i == len(words)-1 {
+			w = "Inc."
+		}
 		// A full stop after a whole word inside an organisation's name ("Central. Valley")
 		// is a speck: names put stops only after abbreviations and initials.
 		if orgKeys[key] && i+1 < len(words) && strayStop(w) && startsUpper(words[i+1]) {

@@ -110,9 +110,10 @@ func TestMoreDoubts(t *testing.T) {
 // Medi-Cal CIN.
 func TestMemberIDInText(t *testing.T) {
 	for text, want := range map[string]string{
-		"Member: Veronica R. Delgado | Date of birth: 07/03/1968 | Member ID: -\nPhone BH26024810601 | Reference: AUTH-2026-364867": "BH26024810601",
-		"RE: Member: Mei P. Cruz\nMemberID: — LKB380455764\nDate of Birth: June 21, 1949":                                           "LKB380455764",
-		"Nombre del miembro: Wei R. Anderson\nFecha de nacimiento: 02/17/1954\nN.° de Medi-Cal / CIN: 963130093":                    "963130093",
+		"Member: Veronica R. Delgado | Date of birth: 07/03/1968 | Member ID: -\nPhone BH26024810601 | Reference: AUTH-2026-364867":         "BH26024810601",
+		"RE: Member: Mei P. Cruz\nMemberID: — LKB380455764\nDate of Birth: June 21, 1949":                                                   "LKB380455764",
+		"Nombre del miembro: Wei R. Anderson\nFecha de nacimiento: 02/17/1954\nN.° de Medi-Cal / CIN: 963130093":                            "963130093",
+		"Miembro: Jose A. Cruz | Fecha de nacimiento: 01/22/1952 | N.° de miembro:\n1-800-555-0101 GP679193693 | Referencia: A-2026-610280": "GP679193693",
 	} {
 		m := memberIDTextRE.FindStringSubmatch(fold(strings.Join(strings.Fields(text), " ")))
 		if m == nil {
@@ -567,5 +568,37 @@ func TestSpanishGrievanceWording(t *testing.T) {
 	}
 	if reLineRE.FindStringIndex("Asunto: Anthony Tran, fecha de nacimiento 12/28/2007") == nil {
 		t.Errorf("Asunto: not taken for RE:")
+	}
+}
+
+// TestOrganisationMisreads: "Plan" read "Pian" and a final "Inc." read "Incl" in an
+// organisation's name are mended; a person's name is left alone.
+func TestOrganisationMisreads(t *testing.T) {
+	for _, tc := range []struct{ key, in, want string }{
+		{"plan.name", "Golden Poppy Health Pian", "Golden Poppy Health Plan"},
+		{"letter.sender", "GOLDEN POPPY HEALTH PIAN", "GOLDEN POPPY HEALTH PLAN"},
+		{"plan.medical_group", "Mission Hills Medical Group of Southern California, Incl", "Mission Hills Medical Group of Southern California, Inc."},
+		{"signer_name", "Pian Lee", "Pian Lee"},
+	} {
+		if got := tidyText(tc.key, tc.in); got != tc.want {
+			t.Errorf("%s %q: %q, want %q", tc.key, tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestDateEndingLine: a letter's date at the end of a line OCR ran together with a
+// sidebar's; a date after a label is not taken for it.
+func TestDateEndingLine(t *testing.T) {
+	for line, want := range map[string]string{
+		"Golden Poppy 30 de julio de 2026":          "2026-07-30",
+		"Sierra Vista Health Plan   August 3, 2026": "2026-08-03",
+		"Date of Service: June 3, 2026":             "",
+		"On 08/05/2026 we received your grievance":  "",
+		"Health Plan": "",
+	} {
+		got, ok := dateEndingLine(line)
+		if got != want || ok != (want != "") {
+			t.Errorf("%q: %q %v, want %q", line, got, ok, want)
+		}
 	}
 }
