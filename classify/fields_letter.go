@@ -862,9 +862,14 @@ func criteriaOf(text string) (string, bool) {
 	return "", false
 }
 
+// strayNameStopRE finds a full stop OCR put after a first name, before a surname and a
+// physician's degree ("Diane. Farouk, MD").
+var strayNameStopRE = regexp.MustCompile(`\b([A-Z][a-z]{2,})\.\s+([A-Z][A-Za-z'’-]+,\s?(?:MD|M\.D\.|DO|D\.O\.)\b)`)
+
 var reviewerContextRE = regexp.MustCompile(`(?i)(?:reviewed by|made by|reviewing physician,?|physician reviewer:?|tomada por|revisad[ao] por|medical director,?|reviewer:?|reviewed this request is|who reviewed (?:this|your) (?:request|appeal|grievance) (?:is|was)|revis[oó] (?:esta|su) solicitud (?:es|fue))\s*`)
 
 func reviewerOf(text string) (string, bool) {
+	text = strayNameStopRE.ReplaceAllString(text, "$1 $2")
 	for _, loc := range reviewerContextRE.FindAllStringIndex(text, -1) {
 		rest := text[loc[1]:]
 		if m := reviewerRE.FindStringSubmatchIndex(rest); m != nil && m[0] < 4 {

@@ -602,3 +602,11 @@ func TestDateEndingLine(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewerWithStrayStop: a full stop read after the reviewer's first name.
+func TestReviewerWithStrayStop(t *testing.T) {
+	text := "Your doctor may ask for a peer-to-peer discussion with the reviewing physician, Diane. Farouk, MD, by calling (888) 555-8754."
+	if got, ok := reviewerOf(text); !ok || got != "Diane Farouk, MD" {
+		t.Errorf("reviewer %q %v, want Diane Farouk, MD", got, ok)
+	}
+}
