@@ -101,10 +101,10 @@ func tidyText(key, s string) string {
 		if w == "DMIIC" || w == "DMHG" || w == "DMIC" {
 			w = "DMHC"
 		}
-		// An organisation's "Plan" with its l read as an i, its last "Inc." with its
-		// stop read as an l: neither is a word.
-		if orgKeys[key] && (w == "Pian" || w == "PIAN") && i > 0 {
-			w = map[string]string{"Pian": "Plan", "PIAN": "PLAN"}[w]
+		// An organisation's common word with its l read as an i ("Pian", "Biue",
+		// "Heaith"), its last "Inc." with its stop read as an l: none is a word.
+		if orgKeys[key] {
+			w = mendOrgWord(w)
 		}
 		if orgKeys[key] && w == "Incl" && i == len(words)-1 {
 			w = "Inc."
@@ -170,6 +170,39 @@ func lowerWord(t string) bool {
 		}
 	}
 	return false
+}
+
+// lWords are words of plans' and groups' names that hold an l, which OCR reads as an
+// i, an I or a 1.
+var lWords = wordSet("blue plan health medical clinic clinical alliance valley national regional hospital family central golden coastal california global")
+
+// mendOrgWord puts back the l of one of lWords read as an i, I or 1, keeping the word's
+// case ("Pian" to "Plan", "HEAITH" to "HEALTH"); other words are returned as they are.
+func mendOrgWord(word string) string {
+	w := strings.TrimRight(word, ".,;:")
+	tail := word[len(w):]
+	low := strings.ToLower(w)
+	if lWords[low] || !strings.ContainsAny(low, "i1|") {
+		return word
+	}
+	r := []rune(w)
+	for k, c := range r {
+		if c != 'i' && c != 'I' && c != '1' && c != '|' {
+			continue
+		}
+		try := []rune(low)
+		try[k] = 'l'
+		if !lWords[string(try)] {
+			continue
+		}
+		if unicode.IsUpper(r[0]) && len(r) > 1 && unicode.IsUpper(r[len(r)-1]) {
+			r[k] = 'L'
+		} else {
+			r[k] = 'l'
+		}
+		return string(r) + tail
+	}
+	return word
 }
 
 // orgKeys hold an organisation's name.

@@ -579,6 +579,11 @@ func TestOrganisationMisreads(t *testing.T) {
 		{"letter.sender", "GOLDEN POPPY HEALTH PIAN", "GOLDEN POPPY HEALTH PLAN"},
 		{"plan.medical_group", "Mission Hills Medical Group of Southern California, Incl", "Mission Hills Medical Group of Southern California, Inc."},
 		{"signer_name", "Pian Lee", "Pian Lee"},
+		{"letter.sender", "Lakeshore Biue Health Plan", "Lakeshore Blue Health Plan"},
+		{"plan.name", "GOLDEN POPPY HEAITH PLAN", "GOLDEN POPPY HEALTH PLAN"},
+		{"plan.medical_group", "Coastal Family Medicai Group", "Coastal Family Medical Group"},
+		{"plan.name", "Bay Harbor Health Plan", "Bay Harbor Health Plan"},
+		{"plan.medical_group", "Medicai Partners of Central Vaiiey, Inc.", "Medical Partners of Central Vaiiey, Inc."},
 	} {
 		if got := tidyText(tc.key, tc.in); got != tc.want {
 			t.Errorf("%s %q: %q, want %q", tc.key, tc.in, got, tc.want)
