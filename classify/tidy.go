@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -78,6 +79,20 @@ var monthWords = map[string]bool{
 
 // tidyText takes OCR's debris off a text value.
 func tidyText(key, s string) string {
+	if personKeys[key] || key == "fax.subject" || key == "fax.from" {
+		// "Sanchez-O Brien": the apostrophe of O'Brien, D'Angelo read as a space, after a
+		// hyphen, where a one-letter part cannot be a name of its own; "Johnson- Yamamoto":
+		// a hyphenated name broken at its hyphen.
+		s = apostropheLostRE.ReplaceAllString(s, "-$1'$2")
+		s = hyphenSpaceRE.ReplaceAllString(s, "$1-$2")
+	}
+	if key == "primary_language" {
+		// "Espafiol": the ñ read as "fi" or "ii".
+		switch strings.ToLower(s) {
+		case "espafiol", "espaiiol", "espaflol", "espanol":
+			s = "Español"
+		}
+	}
 	words := strings.Fields(s)
 	var out []string
 	for i, w := range words {
@@ -85,10 +100,11 @@ func tidyText(key, s string) string {
 		if r := []rune(w); len(r) > 1 && strings.ContainsRune("‘’`'\"|", r[0]) && !strings.ContainsAny(string(r[1:]), "‘’`'\"") {
 			w = string(r[1:])
 		}
-		// A quote inside a word, before a capital ("Pacific'Crest"), was a space.
+		// A quote inside a word, before a capital ("Pacific'Crest"), was a space; not after
+		// a one-letter part ("Sanchez-O'Brien").
 		if r := []rune(w); len(r) > 4 {
 			for k := 3; k+1 < len(r); k++ {
-				if strings.ContainsRune("‘’`'", r[k]) && unicode.IsLetter(r[k-1]) && unicode.IsUpper(r[k+1]) {
+				if strings.ContainsRune("‘’`'", r[k]) && unicode.IsLetter(r[k-1]) && unicode.IsLetter(r[k-2]) && unicode.IsUpper(r[k+1]) {
 					w = string(r[:k]) + " " + string(r[k+1:])
 					break
 				}
@@ -104,6 +120,7 @@ func tidyText(key, s string) string {
 		// An organisation's common word with its l read as an i ("Pian", "Biue",
 		// "Heaith"), its last "Inc." with its stop read as an l: none is a word.
 		if orgKeys[key] {
+			w = gluedStopRE.ReplaceAllString(w, "$1 $2")
 			w = mendOrgWord(w)
 		}
 		if orgKeys[key] && w == "Incl" && i == len(words)-1 {
@@ -204,6 +221,14 @@ func mendOrgWord(word string) string {
 	}
 	return word
 }
+
+var (
+	apostropheLostRE = regexp.MustCompile(`-([OD]) ([A-Z][a-z]{2,})`)
+	hyphenSpaceRE    = regexp.MustCompile(`([A-Z][a-z]+)- ([A-Z][a-z]+)`)
+	// gluedStopRE: a full stop read between two words of an organisation's name, with no
+	// space after it ("Coastal Family.Medical Associates").
+	gluedStopRE = regexp.MustCompile(`([a-z]{3,})\.([A-Z][a-z]{2,})`)
+)
 
 // orgKeys hold an organisation's name.
 var orgKeys = map[string]bool{
