@@ -486,22 +486,6 @@ func TestTallLabelBox(t *testing.T) {
 	}
 }
 
-// TestDateAfterLabel: a letter's date after "Date:" on a heading's line, glued to it by a
-// speck, is found; a date after another label is not this one.
-func TestDateAfterLabel(t *testing.T) {
-	for line, want := range map[string]string{
-		"NOTICE OF DELAY IN DECISION Date:'06/18/2026": "2026-06-18",
-		"AVISO DE DECISIÓN Fecha: 18 de junio de 2026": "2026-06-18",
-		"Date Received: 06/15/2026":                    "",
-		"Update: 06/15/2026":                           "",
-	} {
-		got, ok := dateAfterLabel(line)
-		if got != want || ok != (want != "") {
-			t.Errorf("%q: %q %v, want %q", line, got, ok, want)
-		}
-	}
-}
-
 // TestMemberIDCaptionInOneWord: a letter's grid whose caption reads "MemberID" in one
 // word, its id's S read as a dollar sign.
 func TestMemberIDCaptionInOneWord(t *testing.T) {
@@ -597,19 +581,27 @@ func TestOrganisationMisreads(t *testing.T) {
 	}
 }
 
-// TestDateEndingLine: a letter's date at the end of a line OCR ran together with a
-// sidebar's; a date after a label is not taken for it.
-func TestDateEndingLine(t *testing.T) {
-	for line, want := range map[string]string{
-		"Golden Poppy 30 de julio de 2026":          "2026-07-30",
-		"Sierra Vista Health Plan   August 3, 2026": "2026-08-03",
-		"Date of Service: June 3, 2026":             "",
-		"On 08/05/2026 we received your grievance":  "",
-		"Health Plan": "",
+// TestLetterDateInLine: a letter's date after "Date:" on a heading's line, glued to it by
+// a speck (dateAfterLabel), or at the end of a line OCR ran together with a sidebar's
+// (dateEndingLine); a date after another label is neither.
+func TestLetterDateInLine(t *testing.T) {
+	for _, tc := range []struct {
+		find       func(string) (string, bool)
+		line, want string
+	}{
+		{dateAfterLabel, "NOTICE OF DELAY IN DECISION Date:'06/18/2026", "2026-06-18"},
+		{dateAfterLabel, "AVISO DE DECISIÓN Fecha: 18 de junio de 2026", "2026-06-18"},
+		{dateAfterLabel, "Date Received: 06/15/2026", ""},
+		{dateAfterLabel, "Update: 06/15/2026", ""},
+		{dateEndingLine, "Golden Poppy 30 de julio de 2026", "2026-07-30"},
+		{dateEndingLine, "Sierra Vista Health Plan   August 3, 2026", "2026-08-03"},
+		{dateEndingLine, "Date of Service: June 3, 2026", ""},
+		{dateEndingLine, "On 08/05/2026 we received your grievance", ""},
+		{dateEndingLine, "Health Plan", ""},
 	} {
-		got, ok := dateEndingLine(line)
-		if got != want || ok != (want != "") {
-			t.Errorf("%q: %q %v, want %q", line, got, ok, want)
+		got, ok := tc.find(tc.line)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("%q: %q %v, want %q", tc.line, got, ok, tc.want)
 		}
 	}
 }

@@ -160,9 +160,9 @@ func brokenName(s string) bool {
 	return capital && lower
 }
 
-// nameAbbrevs are the words of a name that end in a period.
-var nameAbbrevs = map[string]bool{"dr": true, "mr": true, "mrs": true, "ms": true, "jr": true, "sr": true,
-	"st": true, "sra": true, "sr.": true, "srta": true, "dra": true, "md": true, "do": true, "np": true, "pa": true}
+// nameTitles are the titles of three letters or more that end in a full stop (strayStop
+// already lets shorter words through: "Dr.", "Jr.", initials).
+var nameTitles = map[string]bool{"mrs": true, "sra": true, "srta": true, "dra": true}
 
 // gluedWords says whether a name or subject holds a period OCR put between two words it
 // then read as one ("client.Lorraine").
@@ -178,13 +178,12 @@ func gluedWords(s string) bool {
 
 // strayPeriod says whether a name has a period after a whole word before another
 // ("Michael. Martinez"): an initial, a title or "Jr." may end in one, a first name does not.
+// strayMarks (tidy) leaves out a name's first word, which is where this one falls.
 func strayPeriod(s string) bool {
 	s, _, _ = strings.Cut(s, ",")
 	ws := strings.Fields(s)
 	for _, w := range ws[:max(len(ws)-1, 0)] {
-		r := []rune(w)
-		if len(r) > 2 && r[len(r)-1] == '.' && unicode.IsLetter(r[len(r)-2]) &&
-			!nameAbbrevs[strings.ToLower(string(r[:len(r)-1]))] && !strings.Contains(string(r[:len(r)-1]), ".") {
+		if strayStop(w) && !nameTitles[strings.ToLower(strings.TrimSuffix(w, "."))] {
 			return true
 		}
 	}
