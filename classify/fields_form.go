@@ -335,9 +335,13 @@ func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare flo
 	p := fp.pg.OCR
 	for _, r := range rows(p) {
 		var ws []int
+		merged := 0
 		for _, w := range r.words {
 			if token(p.Words[w].Text) != "" {
 				ws = append(ws, w)
+				if mergedLines(p.Words[w], fp.th) {
+					merged++
+				}
 			}
 		}
 		var found []formLabel
@@ -377,12 +381,20 @@ func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare flo
 			used += bestN
 			i += bestN
 		}
-		if len(found) < minPerRow || float64(used) < minShare*float64(len(ws)) {
+		// Words that are two lines run together (a value typed over its caption, read as
+		// one unsure word with the caption under it) tell nothing about the row.
+		if len(found) < minPerRow || float64(used) < minShare*float64(len(ws)-merged) {
 			continue
 		}
 		fp.labels = append(fp.labels, found...)
 	}
 	fp.setEdges()
+}
+
+// mergedLines says whether w is OCR's reading of two lines run together: taller than a
+// line of text and read with little confidence.
+func mergedLines(w ocr.Word, th int) bool {
+	return w.Confidence < 0.7 && w.Box.Dy()*10 > th*13
 }
 
 // setEdges gives each field its right edge: the next caption on its caption row.
@@ -488,7 +500,7 @@ func (fp *formPage) valueOf(l formLabel) (string, image.Rectangle, float64, bool
 	var band []int
 	for i, w := range p.Words {
 		m := mid(w.Box)
-		if m < lo || m > hi || fp.isLabelWord(w.Box) || token(w.Text) == "" {
+		if m < lo || m > hi || fp.isLabelWord(w.Box) || token(w.Text) == "" && !(l.key == "patient.middle_initial" && barInitial(w, h)) {
 			continue
 		}
 		band = append(band, i)
@@ -547,7 +559,11 @@ func (fp *formPage) valueOf(l formLabel) (string, image.Rectangle, float64, bool
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(w.Text)
+		if l.key == "patient.middle_initial" && barInitial(w, h) {
+			b.WriteString("I")
+		} else {
+			b.WriteString(w.Text)
+		}
 		if box.Empty() {
 			box = w.Box
 		} else {
@@ -557,6 +573,12 @@ func (fp *formPage) valueOf(l formLabel) (string, image.Rectangle, float64, bool
 	}
 	v := tidyValue(b.String())
 	return v, box, conf, v != ""
+}
+
+// barInitial says whether w is a capital I that OCR read as a bar ("|"): a thin stroke as
+// tall as a capital, where a box's side would run taller.
+func barInitial(w ocr.Word, th int) bool {
+	return strings.Trim(w.Text, "|") == "" && w.Box.Dx() <= th/3 && w.Box.Dy()*10 >= th*9 && w.Box.Dy()*10 <= th*16
 }
 
 // abbreviations keep their full stop at the end of a value ("Inc.", "Jr."); OCR often

@@ -56,13 +56,13 @@ var (
 	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|solicitud de|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC|Rev(?:enue)?\.?\s*code)`)
 	// A service named without its code: what a visit, a claim or a bill was for, or the care
 	// that was delayed.
-	serviceTextRE = regexp.MustCompile(`(?:(?i:visit with|appointment with|keep seeing|continue seeing|continue to see|claim from|bill from|bill you received from) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+for\s+([^.;:]{3,100}?)(?:\s*[.;]|\s(?:after|because|until|while)\b)|(?i:your care|the care|your treatment) \(([^)]{3,80})\) (?i:was|has been) (?i:delayed|denied|modified)|(?i:factura que recibi[oó] de|reclamo de|visita con|cita con) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+por\s+([^.;:]{3,100}?)\s*[.;])`)
+	serviceTextRE = regexp.MustCompile(`(?:(?i:visit with|appointment with|keep seeing|continue seeing|continue to see|claim from|bill from|bill you received from) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+for\s+([^.;:]{3,100}?)(?:\s*[.;]|\s(?:after|because|until|while)\b)|(?i:your care|the care|your treatment) \(([^)]{3,80})\) (?i:was|has been) (?i:delayed|denied|modified)|(?i:factura que recibi[oó] de|reclamo de|visita con|cita con) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+por\s+([^.;:]{3,100}?)\s*[.;]|(?i:referral that|referencia que) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+(?i:sent|envi[oó]) (?i:for|para)\s+([^;:]{3,100}?)\s*[.;](?:\s|$))`)
 	joinWords     = map[string]bool{"of": true, "de": true, "del": true, "the": true, "and": true}
 	// planTextRE: the plan named after "your health plan," in a sentence, its words
 	// capitalised (or joining words) up to the first that is not.
 	planTextRE = regexp.MustCompile(`(?:(?i:your (?:medi-cal |health |medicare |dental )?plan)|(?i:su plan(?: de salud| de medi-cal)?)),\s+([A-Z][A-Za-z&'’-]*(?:\s+(?:of|de|del|the|and|[A-Z][A-Za-z&'’-]*)){0,7})(?:[,.;:]|\s+[a-z(]|$)`)
 	dobRE      = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
-	providerRE = regexp.MustCompile(`(?i:(?:visit|appointment|appointments) with|keep seeing|continue seeing|continue to see|que envi[oó]|requested by|request from|request that|submitted by|sent by|solicitud que|previa que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),|recibi[oó] de|reclamo de|visita con|cita con)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
+	providerRE = regexp.MustCompile(`(?i:(?:visit|appointment|appointments) with|keep seeing|continue seeing|continue to see|que envi[oó]|referral that|referencia que|requested by|request from|request that|submitted by|sent by|solicitud que|previa que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),|recibi[oó] de|reclamo de|visita con|cita con)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
 )
 
 func extractLetter(doc Document, pages []Page, fields map[string]Field) {
@@ -194,7 +194,7 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 		if m := serviceRE.FindStringSubmatch(letterBody(pages[:1])); m != nil {
 			set("service", collapse(m[1]), 0.6, image.Rectangle{}, p1, pageNo)
 		} else if m := serviceTextRE.FindStringSubmatch(collapse(letterBody(pages[:1]))); m != nil {
-			set("service", collapse(codeSuffixRE.ReplaceAllString(m[1]+m[2]+m[3], "")), 0.6, image.Rectangle{}, p1, pageNo)
+			set("service", collapse(codeSuffixRE.ReplaceAllString(m[1]+m[2]+m[3]+m[4], "")), 0.6, image.Rectangle{}, p1, pageNo)
 		}
 	}
 	if _, ok := fields["member.id"]; !ok {
@@ -558,6 +558,15 @@ func letterhead(p *ocr.Page) (string, image.Rectangle, float64, bool) {
 				t = strings.TrimSpace(t[:k])
 			}
 		}
+		// "Pacific Crest Health, 24 de julio de 2026": the name before the date beside it.
+		if ws := strings.Fields(t); len(ws) > 1 {
+			for k := 1; k < len(ws); k++ {
+				if _, at, ok := findDate(strings.Join(ws[k:], " ")); ok && at == 0 {
+					t = strings.Join(ws[:k], " ")
+					break
+				}
+			}
+		}
 		t = strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && r != '.' && r != ')' })
 		t = strings.TrimRight(t, ".")
 		if strings.HasSuffix(fold(t), "inc") || strings.HasSuffix(fold(t), "co") {
@@ -582,6 +591,9 @@ func letterhead(p *ocr.Page) (string, image.Rectangle, float64, bool) {
 			// yet ("Central Valley" / "Community Health" / "Partnership").
 			if !continuesOrg(nt) && (looksLikeOrg(name) || !titleLine(nt) || !looksLikeOrg(nt)) {
 				break
+			}
+			if f := fold(nt); f == "inc." || f == "inc" {
+				name += ","
 			}
 			name += " " + nt
 			box = box.Union(n.box)
@@ -783,7 +795,7 @@ func decisionOf(text string) string {
 	case has("has been modified", "have modified", "modified this request", "partially approved", "approved part of", "hemos modific", "aprobamos parte", "ha sido modificad", "hemos modificado", "modificamos", "what we approved", "lo que aprobamos"):
 		return "modified"
 	case has("is delayed", "delayed because", "been delayed", "was delayed", "were delayed", "cannot make a decision yet", "need more time", "extend the time",
-		"esta retrasad", "se ha retrasado", "ha sido retrasad", "necesitamos mas tiempo", "retrasamos", "todavia no podemos"):
+		"esta retrasad", "se ha retrasado", "ha sido retrasad", "fue retrasad", "fueron retrasad", "se retraso", "necesitamos mas tiempo", "retrasamos", "todavia no podemos"):
 		return "delayed"
 	case has("denied", "deny", "not approved", "denial", "unable to approve", "cannot approve", "not able to approve",
 		"negad", "negamos", "negar", "no aprobad", "denegad", "no podemos aprobar"):

@@ -81,6 +81,21 @@ func handLetters() []handLetter {
 		"letter.date": "2026-05-14", "member.id": "VCM5528104", "member.dob": "1979-02-03", "decision": "denied",
 		"reason": "medical_necessity", "imr_notice": true, "reference_number": "AUT-2026-3381",
 	}, 5})
+
+	// 4. Spanish, the date printed beside the letterhead, whose "Inc." wraps to a second
+	// line; the provider and the service named in a sentence about a referral.
+	p = paper.NewPage()
+	p.Text(paper.SansBold, 14, 72, 60, "Sierra Nevada Health,")
+	p.Text(paper.SansBold, 14, 72, 78, "Inc.")
+	p.TextRight(paper.Sans, 11, 540, 60, "3 de agosto de 2026")
+	p.Text(paper.Sans, 11, 72, 130, "Estimado Sr. Tomás Herrera:")
+	y = p.Paragraph(paper.Sans, 11, 72, 150, 468, 14, "Revisamos la referencia que Dr. Marta Quiroga envió para resonancia magnética de la rodilla izquierda. La cita fue retrasada porque el centro de imágenes no tenía horarios disponibles; le llamaremos esta semana. Número de miembro: SNH77120456.")
+	p.Paragraph(paper.Sans, 10, 72, y+8, 468, 13, "El Departamento de Atención Médica Administrada de California es responsable de regular los planes de servicios de atención médica. Puede ser elegible para una Revisión Médica Independiente (IMR). Llame al 1-888-466-2219.")
+	out = append(out, handLetter{"spanish referral", p, map[string]any{
+		"letter.date": "2026-08-03", "member.id": "SNH77120456", "decision": "delayed", "reason": "other", "imr_notice": true,
+		"letter.sender": "Sierra Nevada Health, Inc.", "requesting_provider": "Dr. Marta Quiroga",
+		"service": "resonancia magnética de la rodilla izquierda",
+	}, 8})
 	return out
 }
 

@@ -613,3 +613,48 @@ func TestReviewerWithStrayStop(t *testing.T) {
 		t.Errorf("reviewer %q %v, want Diane Farouk, MD", got, ok)
 	}
 }
+
+// TestValueTypedOverItsCaption: a medical group's name typed low, over its caption, is read
+// by Tesseract as a few tall, unsure words run together with the caption under it; the
+// employer's caption on the same row, read right, is still found and its value read. A
+// middle initial I read as a bar is an I. (Words and boxes as Tesseract read seed 9907's
+// scan-station2-20261109-135826-034.pdf and scan-station3-20261113-150518-059.pdf.)
+func TestValueTypedOverItsCaption(t *testing.T) {
+	w := func(text string, x0, y0, x1, y1 int, conf float64) ocr.Word {
+		return ocr.Word{Text: text, Box: image.Rect(x0, y0, x1, y1), Confidence: conf}
+	}
+	words := []ocr.Word{
+		w("Rosa", 138, 459, 201, 479, 0.97), w("|", 749, 459, 752, 479, 0.61), w("Delgado", 1027, 457, 1127, 482, 0.97),
+		w("First", 132, 491, 165, 505, 0.95), w("Name", 172, 491, 217, 505, 0.95), w("Middle", 743, 490, 797, 505, 0.92),
+		w("Initial", 804, 490, 848, 504, 0.97), w("Last", 1021, 491, 1052, 504, 0.97), w("Name", 1059, 491, 1104, 504, 0.97),
+		w("Pacific", 137, 1029, 212, 1049, 0.96), w("Crest", 221, 1030, 278, 1049, 0.97), w("PCH69379651", 970, 1030, 1132, 1049, 0.91),
+		w("Health", 132, 1063, 181, 1077, 0.97), w("Plan", 189, 1063, 221, 1077, 0.96), w("Name", 228, 1064, 272, 1077, 0.97),
+		w("Patient's", 965, 1063, 1028, 1077, 0.90), w("Membership", 1035, 1063, 1131, 1081, 0.93), w("#", 1137, 1064, 1146, 1076, 0.93),
+		w("Fresno", 1026, 1103, 1100, 1122, 0.97), w("Unified", 1108, 1102, 1192, 1122, 0.97), w("School", 1200, 1091, 1275, 1122, 0.88),
+		w("District", 1284, 1102, 1367, 1122, 0.97),
+		w("Race", 132, 1119, 246, 1156, 0), w("EAT", 269, 1124, 326, 1155, 0.41), w("as", 329, 1124, 345, 1152, 0.49),
+		w("Medical", 364, 1118, 444, 1152, 0.62), w("Ge", 470, 1124, 490, 1152, 0.57), w("Ron", 496, 1124, 547, 1156, 0.32),
+		w("Employer", 1021, 1137, 1096, 1156, 0.92),
+	}
+	for i := range words {
+		words[i].Line = i
+	}
+	for _, l := range []string{"IMR", "APPLICATION/COMPLAINT", "FORM", "(Rev", "01/20)"} {
+		words = append(words, w(l, 132+len(words)*40, 2102, 160+len(words)*40, 2117, 0.93))
+	}
+	fields := map[string]Field{}
+	extractForm(Document{Kind: IMRForm, Pages: []int{1}}, []Page{{OCR: ocr.NewPage(1700, 2200, 200, words)}}, fields)
+	if f := fields["plan.employer"]; f.Value != "Fresno Unified School District" {
+		t.Errorf("employer = %v, want Fresno Unified School District", f.Value)
+	}
+	if f := fields["plan.name"]; f.Value != "Pacific Crest" {
+		t.Errorf("plan name = %v, want Pacific Crest", f.Value)
+	}
+	if f := fields["patient.middle_initial"]; f.Value != "I" {
+		t.Errorf("middle initial = %v, want I", f.Value)
+	}
+	// What the tall words hold is no medical group.
+	if f, ok := fields["plan.medical_group"]; ok && f.Confidence > 0.5 {
+		t.Errorf("medical group = %v at %.2f", f.Value, f.Confidence)
+	}
+}

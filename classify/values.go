@@ -97,6 +97,26 @@ func findDate(s string) (string, int, bool) {
 	return best.date, best.at, true
 }
 
+// badTensRE finds a numeric date whose month (or day) begins with a digit no month (or
+// day) begins with.
+var badTensRE = regexp.MustCompile(`\b([0-9]{2})([/.-])([0-9]{2})([/.-][0-9]{4})\b`)
+
+// mendDateDigits turns the first digit of a numeric date's month back into a 1 where it
+// reads 4 or 7 and cannot be a month's (the 1 of a typed or handwritten "12" is often
+// read as a 4 or a 7), and likewise a day's beyond 3.
+func mendDateDigits(s string) string {
+	return badTensRE.ReplaceAllStringFunc(s, func(m string) string {
+		b := []byte(m)
+		if b[0] == '4' || b[0] == '7' {
+			b[0] = '1'
+		}
+		if b[3] == '4' || b[3] == '7' {
+			b[3] = '1'
+		}
+		return string(b)
+	})
+}
+
 // phoneRE: the groups apart by a space, dot, dash or comma (OCR's reading of a dot), or
 // two of them ("916.255.,5241": a speck beside the dot).
 var phoneRE = regexp.MustCompile(`(?:\+?1[\s.-]?)?\(?\s?(\d{3})\s?\)?[\s.,-]{0,2}(\d{3})\s?[\s.,-]{1,2}\s?(\d{4})\b`)
@@ -313,8 +333,13 @@ func normalize(key, v string) (string, float64, bool) {
 	last := key[strings.LastIndexAny(key, ".")+1:]
 	switch {
 	case last == "dob" || strings.HasSuffix(last, "date"):
-		d, ok := parseDate(v)
-		return d, 1, ok
+		if d, ok := parseDate(v); ok {
+			return d, 1, true
+		}
+		// A month's or day's 1 read as a 4 or a 7 ("42/14/1970") is put right, for a person
+		// to confirm.
+		d, ok := parseDate(mendDateDigits(v))
+		return d, 0.5, ok
 	case last == "phone" || last == "phone2":
 		n, ok := parsePhone(v)
 		return n, 1, ok

@@ -27,6 +27,22 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
+func TestNormalizeMendsDateDigits(t *testing.T) {
+	for in, want := range map[string]string{"42/14/1970": "1970-12-14", "11/47/1988": "1988-11-17", "72-04-2001": "2001-12-04"} {
+		got, factor, ok := normalize("patient.dob", in)
+		if !ok || got != want || factor > 0.5 {
+			t.Errorf("normalize(patient.dob, %q) = %q, %v, %v; want %q for review", in, got, factor, ok, want)
+		}
+	}
+	// A date read right keeps its confidence; one that cannot be mended is no date.
+	if got, factor, ok := normalize("patient.dob", "12/14/1970"); !ok || got != "1970-12-14" || factor != 1 {
+		t.Errorf("a date read right: %q, %v, %v", got, factor, ok)
+	}
+	if got, _, ok := normalize("patient.dob", "52/14/1970"); ok {
+		t.Errorf("52/14/1970 gave %q; want no date", got)
+	}
+}
+
 func TestParsePhone(t *testing.T) {
 	for in, want := range map[string]string{
 		"(916) 255-5241":      "9162555241",
