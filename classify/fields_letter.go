@@ -854,6 +854,9 @@ var criteriaREs = []*regexp.Regexp{
 	// criteria run to what else the decision was based on.
 	regexp.MustCompile(`(?i)(?:based|basada?) (?:on|en) (?:the )?([^.]{3,100}?(?:Guidelines?|Guidance|Criteria|Standards?|Policy)[^.]{0,60}?)\s+(?:and|y) (?:the|your|la|su|los|sus) (?:clinical|medical|records|notes|informaci[oó]n|expediente|registros)`),
 	regexp.MustCompile(`(?i)(?:based|basada?) (?:on|en) (?:the )?([^.]+?(?:Guidelines?|Guidance|Criteria|Standard|Policy [A-Z0-9-]+))`),
+	// Criteria named by their publisher alone ("based on InterQual Rehabilitation:
+	// Physical Therapy and the clinical information").
+	regexp.MustCompile(`(?:(?i:based|basada?) (?i:on|en) (?i:the )?)((?:InterQual|MCG|Milliman|NCCN|ASAM|Hayes|Apollo|LOCUS|CALOCUS)\b[^.]{0,80}?)\s+(?i:and|y) (?i:the|your|la|su|los|sus) (?i:clinical|medical|records|notes|informaci[oó]n|expediente|registros)`),
 }
 
 func criteriaOf(text string) (string, bool) {
@@ -865,6 +868,10 @@ func criteriaOf(text string) (string, bool) {
 				if k := strings.Index(asciiLower(c), stop); k > 0 {
 					c = c[:k]
 				}
+			}
+			// "NCCN Guidelines; B-Cell Lymphomas": a colon read as a semicolon.
+			if strings.Count(c, ";") == 1 && !strings.Contains(c, ":") {
+				c = strings.Replace(c, ";", ":", 1)
 			}
 			if len(c) > 3 && len(c) < 120 {
 				return collapse(c), true

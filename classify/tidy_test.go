@@ -273,6 +273,12 @@ func TestImplausibleValuesDoubted(t *testing.T) {
 		{"fax.subject", "Appeal. Records attached", false},
 		{"patient.email", "robert.martinezi2@att.net", true},
 		{"patient.email", "robert.martinez12@att.net", false},
+		{"patient.phone", "1413664868", true},
+		{"patient.phone", "5999023247", true},
+		{"patient.phone", "5599023247", false},
+		{"assistant.phone", "7140664868", true},
+		{"fax.from_phone", "8885550177", false},
+		{"fax.from_phone", "8881550177", true},
 		{"patient.street", "6538 Folsom Dr", false},
 		{"patient.street", "12 Main St Apt B", false},
 		{"patient.street", "400 Avenue E", false},
@@ -380,6 +386,8 @@ func TestCriteriaRunToWhatElse(t *testing.T) {
 		"This determination was based on MCG Care Guidelines, Bariatric Surgery and the clinical information submitted.":   "MCG Care Guidelines, Bariatric Surgery",
 		"This determination was based on NCCN Guidelines: Genetic/Familial High-Risk Assessment and your medical records.": "NCCN Guidelines: Genetic/Familial High-Risk Assessment",
 		"This decision was based on InterQual Criteria.":                                                                   "InterQual Criteria",
+		"This determination was based on InterQual Rehabilitation: Physical Therapy and the clinical information.":         "InterQual Rehabilitation: Physical Therapy",
+		"Criteria used: NCCN Guidelines; B-Cell Lymphomas. A copy is available.":                                           "NCCN Guidelines: B-Cell Lymphomas",
 	} {
 		if c, ok := criteriaOf(in); !ok || c != want {
 			t.Errorf("criteriaOf(%q) = %q, want %q", in, c, want)

@@ -88,6 +88,12 @@ func implausible(key, s string) bool {
 		return brokenName(s) || cutHyphen(s) || gluedWords(s) || strayPeriod(s)
 	case "fax.from", "fax.subject":
 		return cutHyphen(s) || gluedWords(s)
+	case "patient.phone", "patient.phone2", "assistant.phone":
+		// The person filing lives in California, or has a helper there: a number outside
+		// its area codes is more often a misread one ("141 366 4868" for 714).
+		return !validPhone(s) || len(s) == 10 && !californiaAreaCodes[s[:3]]
+	case "fax.from_phone", "fax.from_fax", "fax.to_fax":
+		return !validPhone(s)
 	case "patient.email", "assistant.email":
 		// "martinezi2@": a 1 read as an i or an l where the digits start; real addresses
 		// have that too ("luigi7@"), so a person looks rather than the 1 being put back.
@@ -96,6 +102,15 @@ func implausible(key, s string) bool {
 	}
 	return false
 }
+
+// validPhone says whether ten digits can be a North American number: neither the area
+// code nor the exchange starts with 0 or 1.
+func validPhone(s string) bool {
+	return len(s) != 10 || s[0] >= '2' && s[3] >= '2'
+}
+
+// californiaAreaCodes are the state's telephone area codes.
+var californiaAreaCodes = wordSet("209 213 279 310 323 341 350 369 408 415 424 442 510 530 559 562 619 626 628 650 657 661 669 707 714 747 760 805 818 820 831 840 858 909 916 925 949 951")
 
 var letterBeforeDigitRE = regexp.MustCompile(`[a-z][il][0-9]`)
 

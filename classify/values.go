@@ -226,8 +226,9 @@ func mendEmail(s string) (e string, guessed, ok bool) {
 		if k, n, d := findMailDomain(low, 0); k > 1 {
 			s, guessed = s[:k-1]+"@"+d+s[k+n:], true
 		}
-	} else if k, n, d := findMailDomain(low, at+1); k == at+1 && low[k:k+n] != d {
-		// A common domain misspelt by one letter ("gmai1.com").
+	} else if k, n, d := findMailDomain(low, at+1); k == at+1 && s[k:k+n] != d {
+		// A common domain misspelt by one letter ("gmai1.com"), or with a capital read
+		// inside it ("outLook.com": OCR's sign of a misread nearby).
 		s, guessed = s[:k]+d+s[k+n:], true
 	}
 	m := emailRE.FindString(s)

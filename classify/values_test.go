@@ -86,13 +86,15 @@ func TestParseOthers(t *testing.T) {
 		"juan.brown820ic1loud.com": "juan.brown82@icloud.com", "raj.yamamoto890yahoo.com": "raj.yamamoto89@yahoo.com",
 		"eduardo.nakamura73@att:net": "eduardo.nakamura73@att.net", "li.wong5@gmai1.com": "li.wong5@gmail.com",
 		"ana.diaz.gmail.com": "ana.diaz@gmail.com", "lee@example.org": "lee@example.org",
+		"ximena.cruzi@outLook.com": "ximena.cruzi@outlook.com",
 	} {
 		if e, ok := parseEmail(in); !ok || e != want {
 			t.Errorf("parseEmail(%q) = %q, want %q", in, e, want)
 		}
 	}
 	// What was guessed goes to a person; what was read as written does not.
-	for in, want := range map[string]bool{"aisha.rodriguez274yahoo.com": true, "li.wong5@gmai1.com": true, "li.wong5@gmail.com": false} {
+	for in, want := range map[string]bool{"aisha.rodriguez274yahoo.com": true, "li.wong5@gmai1.com": true, "li.wong5@gmail.com": false,
+		"ximena.cruzi@outLook.com": true} {
 		if _, guessed, _ := mendEmail(in); guessed != want {
 			t.Errorf("mendEmail(%q) guessed %v, want %v", in, guessed, want)
 		}
