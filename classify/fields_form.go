@@ -1068,20 +1068,30 @@ func (fp *formPage) signature(fields map[string]Field) {
 	if fp.old {
 		order = []string{"signature-above", "signer-above"}
 	}
+	// Both areas are measured: the surer wins, and when the other says otherwise (a small
+	// signature under its caption, beside the area measured there) a person looks.
+	var best *Mark
+	bestSigned, bestConf, against := false, 0.0, false
 	for _, want := range order {
-		found := false
-		for _, m := range fp.pg.Marks {
+		for i, m := range fp.pg.Marks {
 			if m.Label != want {
 				continue
 			}
 			signed, conf := inkDecision(m.Ink)
-			if old, ok := fields["signed"]; !ok || conf > old.Confidence {
-				fields["signed"] = Field{Value: signed, Confidence: conf, Page: fp.no, Box: m.Area, NeedsReview: conf < reviewBelow}
+			if best != nil && signed != bestSigned && min(conf, bestConf) >= 0.7 {
+				against = true
 			}
-			found = true
+			if best == nil || conf > bestConf {
+				best, bestSigned, bestConf = &fp.pg.Marks[i], signed, conf
+			}
 		}
-		if found {
-			break
+	}
+	if best != nil {
+		if against {
+			bestConf *= 0.7
+		}
+		if old, ok := fields["signed"]; !ok || bestConf > old.Confidence {
+			fields["signed"] = Field{Value: bestSigned, Confidence: bestConf, Page: fp.no, Box: best.Area, NeedsReview: bestConf < reviewBelow}
 		}
 	}
 	// The date beside the signature: the "Date" caption on the signer's caption row.

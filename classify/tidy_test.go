@@ -666,3 +666,30 @@ func TestValueTypedOverItsCaption(t *testing.T) {
 		t.Errorf("medical group = %v at %.2f", f.Value, f.Confidence)
 	}
 }
+
+// TestSignatureAreasWeighed: a small signature under its caption leaves the area beside
+// the caption nearly empty while the signature box beside the printed name holds ink (seed
+// 9907's scan-station2-20261106-140739-028.pdf, page 12): the form is signed, for a person
+// to confirm. Both areas empty: unsigned, surely.
+func TestSignatureAreasWeighed(t *testing.T) {
+	for _, tc := range []struct {
+		sig, signer float64
+		want        bool
+		review      bool
+	}{
+		{0.006, 0.075, true, true},
+		{0.048, 0.104, true, false},
+		{0.0, 0.001, false, false},
+	} {
+		fp := &formPage{pg: Page{OCR: ocr.NewPage(1700, 2200, 200, nil), Marks: []Mark{
+			{Label: "signature-right", Ink: tc.sig}, {Label: "signer-right", Ink: tc.signer},
+		}}, no: 1}
+		fields := map[string]Field{}
+		fp.signature(fields)
+		f := fields["signed"]
+		if f.Value != tc.want || f.NeedsReview != tc.review {
+			t.Errorf("ink %.3f beside the caption, %.3f beside the name: signed %v (review %v), want %v (review %v)",
+				tc.sig, tc.signer, f.Value, f.NeedsReview, tc.want, tc.review)
+		}
+	}
+}
