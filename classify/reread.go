@@ -28,6 +28,9 @@ const minAreaInk = 0.15
 // once, and a person should rather check them than not.
 const rereadFactor = 0.9
 
+// loneLetterFactor lowers further the confidence of a single letter a second look read.
+const loneLetterFactor = 0.8
+
 // UnreadAreas returns the value boxes of a form page (p, read from img) in which OCR read
 // nothing though they hold ink. Pages that are not the form's give none.
 func UnreadAreas(p *ocr.Page, img *image.Gray) []Area {
@@ -172,6 +175,11 @@ func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
 			}
 			w.Line = renumber[w.Line]
 			w.Confidence *= rereadFactor
+			// A lone letter read out of its line has no word around it to confirm it: a
+			// middle initial's S read as an E with Tesseract's 0.9.
+			if len([]rune(token(w.Text))) == 1 {
+				w.Confidence *= loneLetterFactor
+			}
 			keep = append(keep, w)
 		}
 		if len(keep) > 0 {

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"context"
+	"image"
 	"slices"
 	"testing"
 
@@ -106,4 +107,26 @@ func renumberLines(ws []ocr.Word) []ocr.Word {
 		out[i] = w
 	}
 	return out
+}
+
+// TestRereadLoneLetterDoubted: a single letter read by a second look has no word around it
+// to confirm it, and goes to a person even when Tesseract is sure of it.
+func TestRereadLoneLetterDoubted(t *testing.T) {
+	p := ocr.NewPage(1700, 2200, 200, []ocr.Word{{Text: "Priya", Box: image.Rect(138, 442, 200, 486), Confidence: 0.96}})
+	area := Area{Key: "patient.middle_initial", Area: ocr.Area{Image: image.NewGray(image.Rect(700, 430, 1000, 500))}}
+	name := Area{Key: "patient.last_name", Area: ocr.Area{Image: image.NewGray(image.Rect(1000, 430, 1600, 500))}}
+	again := Reread(p, []Area{area, name}, [][]ocr.Word{
+		{{Text: "E", Box: image.Rect(727, 450, 745, 470), Confidence: 0.9}},
+		{{Text: "Washington", Box: image.Rect(1025, 453, 1170, 480), Confidence: 0.9}},
+	})
+	conf := map[string]float64{}
+	for _, w := range again.Words {
+		conf[w.Text] = w.Confidence
+	}
+	if c := conf["E"]; c == 0 || c >= reviewBelow {
+		t.Errorf("a lone letter read again kept confidence %.2f, want it below %.2f", c, reviewBelow)
+	}
+	if c := conf["Washington"]; c < reviewBelow {
+		t.Errorf("a word read again has confidence %.2f, want at least %.2f", c, reviewBelow)
+	}
 }

@@ -273,6 +273,8 @@ func TestImplausibleValuesDoubted(t *testing.T) {
 		{"fax.subject", "Appeal. Records attached", false},
 		{"patient.email", "robert.martinezi2@att.net", true},
 		{"patient.email", "robert.martinez12@att.net", false},
+		{"assistant.email", "Idsingh@legalaid.org", true},
+		{"assistant.email", "lisa.m@legalaid.org", false},
 		{"patient.phone", "1413664868", true},
 		{"patient.phone", "5999023247", true},
 		{"patient.phone", "5599023247", false},

@@ -98,7 +98,9 @@ func implausible(key, s string) bool {
 		// "martinezi2@": a 1 read as an i or an l where the digits start; real addresses
 		// have that too ("luigi7@"), so a person looks rather than the 1 being put back.
 		local, _, _ := strings.Cut(s, "@")
-		return letterBeforeDigitRE.MatchString(local)
+		// "Idsingh@": a box's side or a speck read as a capital I before an address
+		// written in lower case.
+		return letterBeforeDigitRE.MatchString(local) || strayCapitalRE.MatchString(local)
 	}
 	return false
 }
@@ -112,7 +114,10 @@ func validPhone(s string) bool {
 // californiaAreaCodes are the state's telephone area codes.
 var californiaAreaCodes = wordSet("209 213 279 310 323 341 350 369 408 415 424 442 510 530 559 562 619 626 628 650 657 661 669 707 714 747 760 805 818 820 831 840 858 909 916 925 949 951")
 
-var letterBeforeDigitRE = regexp.MustCompile(`[a-z][il][0-9]`)
+var (
+	letterBeforeDigitRE = regexp.MustCompile(`[a-z][il][0-9]`)
+	strayCapitalRE      = regexp.MustCompile(`^[I|][a-z0-9._-]+$`)
+)
 
 // cutStreet says whether a street address starts in lower case ("ission La": its number
 // and first letter were not read), has no street name ("3146"), or ends in a lone letter that is neither a direction nor
