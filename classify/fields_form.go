@@ -884,20 +884,24 @@ func (fp *formPage) reason(fields map[string]Field) {
 		box   omr.Box
 	}
 	for _, r := range denialReasons {
-		m, ok := fp.v.findAny(r.phrases...)
-		if !ok {
-			continue
+		// The box just left of the reason's words; the same words in the patient's own
+		// (a problem "no es un beneficio cubierto") have none.
+		var ms []match
+		for _, ph := range r.phrases {
+			ms = append(ms, fp.v.find(ph)...)
 		}
-		// The box just left of the reason's words.
-		for _, bx := range fp.pg.Boxes {
-			if bx.Rect.Max.X <= m.box.Min.X && m.box.Min.X-bx.Rect.Max.X < 3*h && abs(mid(bx.Rect)-mid(m.box)) < h {
-				if bx.Checked {
-					ticked = append(ticked, struct {
-						value string
-						box   omr.Box
-					}{r.value, bx})
+	matches:
+		for _, m := range ms {
+			for _, bx := range fp.pg.Boxes {
+				if bx.Rect.Max.X <= m.box.Min.X && m.box.Min.X-bx.Rect.Max.X < 3*h && abs(mid(bx.Rect)-mid(m.box)) < h {
+					if bx.Checked {
+						ticked = append(ticked, struct {
+							value string
+							box   omr.Box
+						}{r.value, bx})
+					}
+					break matches
 				}
-				break
 			}
 		}
 	}

@@ -17,7 +17,14 @@ import (
 type Area struct {
 	Key      string // the field whose value it should hold
 	ocr.Area        // the area with its rules removed; Image.Rect is where it lies
+	// Replace: what OCR first read there was noise (a line of handwriting-like text
+	// struck through by its rule, two lines run together) and gives way to the second look.
+	Replace bool
 }
+
+// unsureWord is the confidence under which a word OCR read in an area to read again does
+// not count as read; an area whose words are all below it is read again in their place.
+const unsureWord = 0.6
 
 // minAreaInk is how much ink, rules and captions left out, an area must hold to hold
 // something, in squares of the page's text height: a typed initial has about 0.35, an
@@ -86,14 +93,15 @@ func UnreadAreas(p *ocr.Page, img *image.Gray) []Area {
 		}
 		q, endY, stopY := b.q, b.endY, b.stopY
 		r := image.Rect(q.Min.X-fp.th, endY+fp.th/4, p.Width*96/100, stopY-fp.th/4).Intersect(img.Rect)
-		if r.Dy() < fp.th || r.Dx() < 4*fp.th || fp.hasWords(r) {
+		if r.Dy() < fp.th || r.Dx() < 4*fp.th || fp.hasWordsAbove(r, unsureWord) {
 			continue
 		}
+		replace := fp.hasWords(r)
 		clean, _ := omr.Clean(img, r)
 		if fp.whiteOut(clean)*float64(r.Dx()*r.Dy()) < minAreaInk*float64(fp.th*fp.th) {
 			continue
 		}
-		out = append(out, Area{Key: lt.key, Area: ocr.Area{Image: clean, Block: true}})
+		out = append(out, Area{Key: lt.key, Area: ocr.Area{Image: clean, Block: true}, Replace: replace})
 	}
 	return out
 }
@@ -140,13 +148,23 @@ func (fp *formPage) whiteOut(img *image.Gray) float64 {
 
 // hasWords says whether OCR read a word (not a caption's) whose middle is inside r.
 func (fp *formPage) hasWords(r image.Rectangle) bool {
+	return fp.hasWordsAbove(r, 0)
+}
+
+// hasWordsAbove says whether OCR read a word (not a caption's) whose middle is inside r
+// with a confidence of at least conf.
+func (fp *formPage) hasWordsAbove(r image.Rectangle, conf float64) bool {
 	for _, w := range fp.pg.OCR.Words {
-		c := image.Pt((w.Box.Min.X+w.Box.Max.X)/2, mid(w.Box))
-		if c.In(r) && token(w.Text) != "" && !fp.isLabelWord(w.Box) {
+		if w.Confidence >= conf && inArea(w, r) && token(w.Text) != "" && !fp.isLabelWord(w.Box) {
 			return true
 		}
 	}
 	return false
+}
+
+// inArea says whether w's middle is inside r.
+func inArea(w ocr.Word, r image.Rectangle) bool {
+	return image.Pt((w.Box.Min.X+w.Box.Max.X)/2, mid(w.Box)).In(r)
 }
 
 // minRereadConfidence is the least confidence of a word a second look keeps: below it,
@@ -160,6 +178,7 @@ const minRereadConfidence = 0.45
 // left out. p is not changed.
 func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
 	var add [][]ocr.Word
+	var gone []image.Rectangle // areas whose first reading gives way
 	for i, ws := range words {
 		if i >= len(areas) {
 			break
@@ -177,17 +196,31 @@ func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
 			w.Confidence *= rereadFactor
 			// A lone letter read out of its line has no word around it to confirm it: a
 			// middle initial's S read as an E with Tesseract's 0.9.
-			if len([]rune(token(w.Text))) == 1 {
+			if !areas[i].Block && len([]rune(token(w.Text))) == 1 {
 				w.Confidence *= loneLetterFactor
 			}
 			keep = append(keep, w)
 		}
 		if len(keep) > 0 {
 			add = append(add, keep)
+			if areas[i].Replace {
+				gone = append(gone, areas[i].Image.Rect)
+			}
 		}
 	}
 	if len(add) == 0 {
 		return p
+	}
+	// The noise read first in an area read again in its place goes.
+	if len(gone) > 0 {
+		p = p.Without(func(w ocr.Word) bool {
+			for _, r := range gone {
+				if inArea(w, r) && w.Confidence < unsureWord {
+					return true
+				}
+			}
+			return false
+		})
 	}
 	return p.AddAreas(add)
 }

@@ -130,3 +130,35 @@ func TestRereadLoneLetterDoubted(t *testing.T) {
 		t.Errorf("a word read again has confidence %.2f, want at least %.2f", c, reviewBelow)
 	}
 }
+
+// TestRereadReplacesNoise: a line of the problem's answer struck through by its rule, read
+// first as noise ("fed ll is" at 0.42), gives way to what the second look read there; a
+// word read surely beside it stays.
+func TestRereadReplacesNoise(t *testing.T) {
+	p := ocr.NewPage(1700, 2200, 200, []ocr.Word{
+		{Text: "Briefly", Box: image.Rect(137, 440, 220, 460), Confidence: 0.93, Line: 0},
+		{Text: "describe", Box: image.Rect(230, 440, 320, 460), Confidence: 0.97, Line: 0},
+		{Text: "fed", Box: image.Rect(380, 490, 430, 512), Confidence: 0.42, Line: 1},
+		{Text: "ll", Box: image.Rect(600, 490, 630, 512), Confidence: 0.42, Line: 1},
+		{Text: "is", Box: image.Rect(900, 490, 930, 512), Confidence: 0.42, Line: 1},
+		{Text: "MEDICAL", Box: image.Rect(125, 700, 272, 720), Confidence: 0.92, Line: 2},
+	})
+	area := Area{Key: "problem", Area: ocr.Area{Image: image.NewGray(image.Rect(120, 480, 1600, 560)), Block: true}, Replace: true}
+	again := Reread(p, []Area{area}, [][]ocr.Word{{
+		{Text: "My", Box: image.Rect(140, 488, 170, 512), Confidence: 0.9},
+		{Text: "doctor", Box: image.Rect(180, 488, 260, 512), Confidence: 0.9},
+		{Text: "asked", Box: image.Rect(270, 488, 340, 512), Confidence: 0.9},
+	}})
+	var texts []string
+	for _, l := range again.Lines {
+		texts = append(texts, l.Text)
+	}
+	want := []string{"Briefly describe", "MEDICAL", "My doctor asked"}
+	if !slices.Equal(texts, want) {
+		t.Errorf("lines after the second look: %q, want %q", texts, want)
+	}
+	// The page read first is left as it was.
+	if len(p.Words) != 6 {
+		t.Errorf("the first reading lost words: %d", len(p.Words))
+	}
+}

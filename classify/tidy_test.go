@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"intake/classify/omr"
 	"intake/ocr"
 )
 
@@ -693,5 +694,34 @@ func TestSignatureAreasWeighed(t *testing.T) {
 			t.Errorf("ink %.3f beside the caption, %.3f beside the name: signed %v (review %v), want %v (review %v)",
 				tc.sig, tc.signer, f.Value, f.NeedsReview, tc.want, tc.review)
 		}
+	}
+}
+
+// TestReasonBesideItsBox: the patient's own words can repeat a reason's ("no es un
+// beneficio cubierto" in the problem, read first); the reason is the one whose box is
+// ticked beside its printed words.
+func TestReasonBesideItsBox(t *testing.T) {
+	var words []ocr.Word
+	n := 0
+	line := func(y, x int, text string) {
+		defer func() { n++ }()
+		for _, f := range strings.Fields(text) {
+			words = append(words, ocr.Word{Text: f, Box: image.Rect(x, y, x+14*len(f), y+20), Confidence: 0.9, Line: n})
+			x += 14*len(f) + 10
+		}
+	}
+	line(300, 140, "El plan dice que no es un beneficio cubierto, pero mi doctor dice que lo necesito.")
+	line(600, 180, "No es médicamente necesario")
+	line(640, 180, "No es un beneficio cubierto")
+	boxes := []omr.Box{
+		{Rect: image.Rect(140, 600, 164, 624), Checked: false, Confidence: 0.95},
+		{Rect: image.Rect(140, 640, 164, 664), Checked: true, Confidence: 0.95},
+	}
+	fp := &formPage{pg: Page{OCR: ocr.NewPage(1700, 2200, 200, words), Boxes: boxes}, no: 1, th: 20}
+	fp.v = newView(fp.pg.OCR)
+	fields := map[string]Field{}
+	fp.reason(fields)
+	if f := fields["denial_reason"]; f.Value != "not_covered_benefit" {
+		t.Errorf("denial reason = %v, want not_covered_benefit", f.Value)
 	}
 }

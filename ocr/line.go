@@ -149,3 +149,32 @@ func (p *Page) AddAreas(areas [][]Word) *Page {
 	q.Rotation, q.Skew, q.Info, q.Image = p.Rotation, p.Skew, p.Info, p.Image
 	return q
 }
+
+// Without returns a copy of p without the words drop picks; a line left with no word goes
+// too. The lines kept keep their order, block and paragraph.
+func (p *Page) Without(drop func(Word) bool) *Page {
+	var words []Word
+	newLine := map[int]int{}
+	var from []int // of each line kept, its index in p
+	for _, w := range p.Words {
+		if drop(w) {
+			continue
+		}
+		nl, ok := newLine[w.Line]
+		if !ok {
+			nl = len(from)
+			newLine[w.Line] = nl
+			from = append(from, w.Line)
+		}
+		w.Line = nl
+		words = append(words, w)
+	}
+	q := NewPage(p.Width, p.Height, p.DPI, words)
+	for nl, ol := range from {
+		if ol < len(p.Lines) && nl < len(q.Lines) {
+			q.Lines[nl].Block, q.Lines[nl].Para = p.Lines[ol].Block, p.Lines[ol].Para
+		}
+	}
+	q.Rotation, q.Skew, q.Info, q.Image = p.Rotation, p.Skew, p.Info, p.Image
+	return q
+}

@@ -163,7 +163,6 @@ func TestPoolUsesEveryEngineOnce(t *testing.T) {
 		mu.Unlock()
 		return e, nil
 	}})
-	start := time.Now()
 	var wg sync.WaitGroup
 	for range 6 {
 		wg.Go(func() {
@@ -173,9 +172,6 @@ func TestPoolUsesEveryEngineOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if d := time.Since(start); d > 350*time.Millisecond {
-		t.Errorf("6 pages of 100 ms on 3 engines took %v", d)
-	}
 	if len(engines) != 3 {
 		t.Fatalf("%d engines made, want 3", len(engines))
 	}

@@ -23,7 +23,7 @@ func Ink(img *image.Gray, r image.Rectangle) float64 {
 		return 0
 	}
 	bm := binarize(img, r)
-	removeLines(bm, 0.5)
+	removeLines(bm, 0.5, 0)
 	n := 0
 	for _, v := range bm.pix {
 		n += int(v)
@@ -33,7 +33,7 @@ func Ink(img *image.Gray, r image.Rectangle) float64 {
 
 // removeLines clears the ink of straight lines from the bitmap: level ones at least a third
 // of its width long, upright ones at least the fraction upright of its height.
-func removeLines(bm *bitmap, upright float64) {
+func removeLines(bm *bitmap, upright, fill float64) {
 	var xs, ys []int32
 	for y := 0; y < bm.h; y++ {
 		for x, v := range bm.pix[y*bm.w : (y+1)*bm.w] {
@@ -46,8 +46,8 @@ func removeLines(bm *bitmap, upright float64) {
 		return
 	}
 	gone := make([]bool, len(xs))
-	clearLines(xs, ys, bm.w, bm.h, 0.35, gone)    // level lines: along x, offset in y
-	clearLines(ys, xs, bm.h, bm.w, upright, gone) // upright lines: along y, offset in x
+	clearLines(xs, ys, bm.w, bm.h, 0.35, fill, gone)    // level lines: along x, offset in y
+	clearLines(ys, xs, bm.h, bm.w, upright, fill, gone) // upright lines: along y, offset in x
 	for i, g := range gone {
 		if g {
 			bm.pix[int(ys[i])*bm.w+int(xs[i])] = 0
@@ -55,12 +55,17 @@ func removeLines(bm *bitmap, upright float64) {
 	}
 }
 
+// minLineFill is the least share of its length a line's pixels cover where text written on
+// the lines is to be read (Clean). Where ink is measured (Ink), any row holding as many
+// pixels goes: a row of printed text at the edge of a signature area is no signature.
+const minLineFill = 0.7
+
 // clearLines finds straight lines along one axis (n pixels long) among the ink pixels
 // (along[i], across[i]) not yet gone, across the other axis (m pixels): it projects the
 // pixels along every slope up to maxLineSlope and takes the slope with the highest peak; the
 // bins there holding at least frac*n pixels are lines, and the bins beside them (within two)
 // holding a tenth of that their soft or stepped edges. Their pixels are marked gone, and the search repeats for lines at other slopes.
-func clearLines(along, across []int32, n, m int, frac float64, gone []bool) {
+func clearLines(along, across []int32, n, m int, frac, fill float64, gone []bool) {
 	need := int(math.Ceil(frac * float64(n)))
 	if need < 10 {
 		return
@@ -97,8 +102,33 @@ func clearLines(along, across []int32, n, m int, frac float64, gone []bool) {
 		}
 		project(bestK)
 		line := make([]bool, size)
+		type extent struct{ lo, hi, n int32 }
+		spans := map[int]*extent{}
 		for b, c := range hist {
-			line[b] = int(c) >= need
+			if int(c) >= need {
+				line[b] = true
+				spans[b] = &extent{lo: math.MaxInt32, hi: -1}
+			}
+		}
+		// A line is ink nearly all along its length, its breaks short (a fax's dropped
+		// pixels make a rule of dashes). A row of text across the area (the middle of a
+		// line of letters written on a rule) holds as many pixels, in short pieces with
+		// white between, and must stay.
+		for i := range along {
+			if e, ok := spans[bin(i, bestK)]; ok && !gone[i] {
+				e.lo, e.hi, e.n = min(e.lo, along[i]), max(e.hi, along[i]), e.n+1
+			}
+		}
+		found := false
+		for b, e := range spans {
+			if float64(e.n) < fill*float64(e.hi-e.lo+1) {
+				line[b] = false
+			} else {
+				found = true
+			}
+		}
+		if !found {
+			return
 		}
 		edge := make([]bool, size)
 		for b, c := range hist {
@@ -131,7 +161,7 @@ func Clean(img *image.Gray, r image.Rectangle) (*image.Gray, float64) {
 	before := append([]uint8(nil), bm.pix...)
 	// A box's sides run its whole height; a tall letter ("l", "d") in a short area can
 	// reach half of it, and must stay.
-	removeLines(bm, 0.8)
+	removeLines(bm, 0.8, minLineFill)
 	repairStrokes(bm, before)
 	// The removed lines are painted white with their grey fringes (a pixel above or below
 	// them lighter than the ink), which would otherwise be read as a line again; the rest

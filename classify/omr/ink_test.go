@@ -126,3 +126,37 @@ func TestCleanKeepsWhatIsWrittenOnTheRule(t *testing.T) {
 		t.Errorf("ink of the word = %.4f, want it counted", ink)
 	}
 }
+
+// TestCleanKeepsALineOfText: a line of text written on a rule, long enough that the middle
+// of its letters holds as many pixels as a rule a third of the area long, keeps its
+// letters; only the rule goes. (Seed 9907's problem answer came back white letters with
+// dark edges: every row of the text was taken for a line.)
+func TestCleanKeepsALineOfText(t *testing.T) {
+	const text = "My doctor asked for ABA therapy for my daughter for my autism spectrum disorder and the plan denied it"
+	page := func(rule bool) *image.Gray {
+		p := paper.NewPage()
+		p.Text(paper.Sans, 11, 40, 120, text)
+		if rule {
+			p.Line(36, 121.5, 576, 121.5, 0.8) // the rule under the letters, touching them
+		}
+		return p.Render(200)
+	}
+	px := func(v float64) int { return int(v * 200 / 72) }
+	r := image.Rect(px(30), px(100), px(580), px(130))
+	dark := func(im *image.Gray) int {
+		n := 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if im.GrayAt(x, y).Y < 128 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	clean, _ := Clean(page(true), r)
+	got, text0 := dark(clean), dark(page(false))
+	if got < text0*8/10 || got > text0*12/10 {
+		t.Errorf("%d dark pixels left of the text on its rule; the text alone has %d", got, text0)
+	}
+}
