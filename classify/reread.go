@@ -17,14 +17,27 @@ import (
 type Area struct {
 	Key      string // the field whose value it should hold
 	ocr.Area        // the area with its rules removed; Image.Rect is where it lies
-	// Replace: what OCR first read there was noise (a line of handwriting-like text
-	// struck through by its rule, two lines run together) and gives way to the second look.
-	Replace bool
+	// Drop: the words OCR first read there (indices into the page's words), unsure ones (a
+	// value typed through its rule, a line of text struck by it); the second look's reading
+	// takes their place when it is surer of itself than they were.
+	Drop []int
 }
 
-// unsureWord is the confidence under which a word OCR read in an area to read again does
-// not count as read; an area whose words are all below it is read again in their place.
+// unsureWord is the confidence under which a word OCR read does not count as read: an
+// answer whose words are all below it is read again.
 const unsureWord = 0.6
+
+// replacedFactor lowers the confidence of a value read again in place of one read with
+// doubt.
+const replacedFactor = 0.8
+
+// unsureValue is the confidence under which a value of the form read by OCR is read again
+// ("Pai" for a "Raj" typed through its rule, at 0.60).
+const unsureValue = 0.7
+
+// maxUnsureValues bounds how many values read with doubt a page reads again (a fax page
+// at normal resolution has many): a second look costs a line's reading each.
+const maxUnsureValues = 4
 
 // minAreaInk is how much ink, rules and captions left out, an area must hold to hold
 // something, in squares of the page's text height: a typed initial has about 0.35, an
@@ -53,6 +66,7 @@ func UnreadAreas(p *ocr.Page, img *image.Gray) []Area {
 		}
 	}
 	var out []Area
+	unsure := 0
 	for _, l := range fp.labels {
 		// A page with a few captions of the form only (a letter quoting one) is not it.
 		if l.key == "" || keyed < 4 {
@@ -61,18 +75,25 @@ func UnreadAreas(p *ocr.Page, img *image.Gray) []Area {
 		if w, ok := maxWidth[l.key]; ok {
 			l.next = min(l.next, l.box.Min.X+int(w*p.DPI/72))
 		}
-		if _, _, _, ok := fp.valueOf(l); ok {
+		_, _, conf, read := fp.valueOf(l)
+		if read && (conf >= unsureValue || unsure >= maxUnsureValues) {
 			continue
 		}
 		r := fp.valueArea(l).Intersect(img.Rect)
-		if r.Dx() < 2*fp.th || r.Dy() < fp.th || fp.hasWords(r) {
+		if r.Dx() < 2*fp.th || r.Dy() < fp.th || !read && fp.hasWords(r) {
 			continue
 		}
 		clean, _ := omr.Clean(img, r)
 		if fp.whiteOut(clean)*float64(r.Dx()*r.Dy()) < minAreaInk*float64(fp.th*fp.th) {
 			continue
 		}
-		out = append(out, Area{Key: l.key, Area: ocr.Area{Image: clean}})
+		a := Area{Key: l.key, Area: ocr.Area{Image: clean}}
+		if read {
+			// Read with doubt (a value typed through its rule: "Pai" for "Raj").
+			unsure++
+			a.Drop = fp.wordsIn(r, 1)
+		}
+		out = append(out, a)
 	}
 	// The free-text answers: a band under the question with ink and no line read, on a
 	// page with at least two of the form's questions.
@@ -96,12 +117,12 @@ func UnreadAreas(p *ocr.Page, img *image.Gray) []Area {
 		if r.Dy() < fp.th || r.Dx() < 4*fp.th || fp.hasWordsAbove(r, unsureWord) {
 			continue
 		}
-		replace := fp.hasWords(r)
+		drop := fp.wordsIn(r, unsureWord)
 		clean, _ := omr.Clean(img, r)
 		if fp.whiteOut(clean)*float64(r.Dx()*r.Dy()) < minAreaInk*float64(fp.th*fp.th) {
 			continue
 		}
-		out = append(out, Area{Key: lt.key, Area: ocr.Area{Image: clean, Block: true}, Replace: replace})
+		out = append(out, Area{Key: lt.key, Area: ocr.Area{Image: clean, Block: true}, Drop: drop})
 	}
 	return out
 }
@@ -162,6 +183,18 @@ func (fp *formPage) hasWordsAbove(r image.Rectangle, conf float64) bool {
 	return false
 }
 
+// wordsIn returns the indices of the words OCR read (not captions) whose middle is inside r,
+// read with a confidence under below.
+func (fp *formPage) wordsIn(r image.Rectangle, below float64) []int {
+	var out []int
+	for i, w := range fp.pg.OCR.Words {
+		if w.Confidence < below && inArea(w, r) && token(w.Text) != "" && !fp.isLabelWord(w.Box) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // inArea says whether w's middle is inside r.
 func inArea(w ocr.Word, r image.Rectangle) bool {
 	return image.Pt((w.Box.Min.X+w.Box.Max.X)/2, mid(w.Box)).In(r)
@@ -175,16 +208,19 @@ const minRereadConfidence = 0.45
 // Reread returns p with what a second look read in each area (words[i] for areas[i], as
 // ocr.Pool.ReadAreas returns them) added, their confidence lowered; words that are no
 // more than punctuation, lie outside their area or are read with little confidence are
-// left out. p is not changed.
+// left out. Where OCR had read words in an area with doubt (Area.Drop), the second look's
+// words take their place if it is surer of them on average, and are left out if not. p
+// is not changed.
 func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
 	var add [][]ocr.Word
-	var gone []image.Rectangle // areas whose first reading gives way
+	drop := map[int]bool{} // words of the first reading that give way
 	for i, ws := range words {
 		if i >= len(areas) {
 			break
 		}
 		var keep []ocr.Word
 		renumber := map[int]int{}
+		sure := 0.0
 		for _, w := range ws {
 			if token(w.Text) == "" || !w.Box.In(areas[i].Image.Rect) || w.Confidence < minRereadConfidence {
 				continue
@@ -192,6 +228,7 @@ func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
 			if _, ok := renumber[w.Line]; !ok {
 				renumber[w.Line] = len(renumber)
 			}
+			sure += w.Confidence
 			w.Line = renumber[w.Line]
 			w.Confidence *= rereadFactor
 			// A lone letter read out of its line has no word around it to confirm it: a
@@ -201,26 +238,37 @@ func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
 			}
 			keep = append(keep, w)
 		}
-		if len(keep) > 0 {
-			add = append(add, keep)
-			if areas[i].Replace {
-				gone = append(gone, areas[i].Image.Rect)
+		if len(keep) == 0 {
+			continue
+		}
+		if d := areas[i].Drop; len(d) > 0 {
+			was := 0.0
+			for _, k := range d {
+				if k < len(p.Words) {
+					was += p.Words[k].Confidence
+				}
+			}
+			if sure/float64(len(keep)) <= was/float64(len(d)) {
+				continue
+			}
+			for _, k := range d {
+				drop[k] = true
+			}
+			// Two readings of one value, the first in doubt: a person confirms ("Pai", then
+			// "Rai", for a "Raj" typed through its rule).
+			if !areas[i].Block {
+				for k := range keep {
+					keep[k].Confidence *= replacedFactor
+				}
 			}
 		}
+		add = append(add, keep)
 	}
 	if len(add) == 0 {
 		return p
 	}
-	// The noise read first in an area read again in its place goes.
-	if len(gone) > 0 {
-		p = p.Without(func(w ocr.Word) bool {
-			for _, r := range gone {
-				if inArea(w, r) && w.Confidence < unsureWord {
-					return true
-				}
-			}
-			return false
-		})
+	if len(drop) > 0 {
+		p = p.Without(func(i int, _ ocr.Word) bool { return drop[i] })
 	}
 	return p.AddAreas(add)
 }

@@ -143,7 +143,7 @@ func TestRereadReplacesNoise(t *testing.T) {
 		{Text: "is", Box: image.Rect(900, 490, 930, 512), Confidence: 0.42, Line: 1},
 		{Text: "MEDICAL", Box: image.Rect(125, 700, 272, 720), Confidence: 0.92, Line: 2},
 	})
-	area := Area{Key: "problem", Area: ocr.Area{Image: image.NewGray(image.Rect(120, 480, 1600, 560)), Block: true}, Replace: true}
+	area := Area{Key: "problem", Area: ocr.Area{Image: image.NewGray(image.Rect(120, 480, 1600, 560)), Block: true}, Drop: []int{2, 3, 4}}
 	again := Reread(p, []Area{area}, [][]ocr.Word{{
 		{Text: "My", Box: image.Rect(140, 488, 170, 512), Confidence: 0.9},
 		{Text: "doctor", Box: image.Rect(180, 488, 260, 512), Confidence: 0.9},
@@ -160,5 +160,35 @@ func TestRereadReplacesNoise(t *testing.T) {
 	// The page read first is left as it was.
 	if len(p.Words) != 6 {
 		t.Errorf("the first reading lost words: %d", len(p.Words))
+	}
+	// A second look less sure than the first reading leaves it.
+	for i := 2; i <= 4; i++ {
+		p.Words[i].Confidence = 0.58
+	}
+	same := Reread(p, []Area{area}, [][]ocr.Word{{{Text: "My", Box: image.Rect(140, 488, 170, 512), Confidence: 0.5}}})
+	if same != p {
+		t.Errorf("a second look surer of nothing changed the page: %q", same.Text)
+	}
+}
+
+// TestRereadValueInDoubt: a value OCR read with doubt ("Pai" at 0.60, for a "Raj" typed
+// through its rule) gives way to a surer second reading, which still goes to a person.
+func TestRereadValueInDoubt(t *testing.T) {
+	p := ocr.NewPage(1700, 2200, 200, []ocr.Word{
+		{Text: "Pai", Box: image.Rect(138, 468, 179, 485), Confidence: 0.60, Line: 0},
+		{Text: "First", Box: image.Rect(132, 491, 165, 505), Confidence: 0.95, Line: 1},
+		{Text: "Name", Box: image.Rect(172, 491, 217, 505), Confidence: 0.95, Line: 1},
+	})
+	area := Area{Key: "patient.first_name", Area: ocr.Area{Image: image.NewGray(image.Rect(123, 438, 733, 493))}, Drop: []int{0}}
+	again := Reread(p, []Area{area}, [][]ocr.Word{{{Text: "Raj", Box: image.Rect(138, 468, 179, 483), Confidence: 0.92}}})
+	var texts []string
+	for _, w := range again.Words {
+		texts = append(texts, w.Text)
+		if w.Text == "Raj" && w.Confidence >= reviewBelow {
+			t.Errorf("the value read again has confidence %.2f, want it under %.2f", w.Confidence, reviewBelow)
+		}
+	}
+	if !slices.Equal(texts, []string{"First", "Name", "Raj"}) {
+		t.Errorf("words after the second look: %q", texts)
 	}
 }

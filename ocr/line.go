@@ -150,14 +150,14 @@ func (p *Page) AddAreas(areas [][]Word) *Page {
 	return q
 }
 
-// Without returns a copy of p without the words drop picks; a line left with no word goes
+// Without returns a copy of p without the words drop picks (by index and word); a line left with no word goes
 // too. The lines kept keep their order, block and paragraph.
-func (p *Page) Without(drop func(Word) bool) *Page {
+func (p *Page) Without(drop func(i int, w Word) bool) *Page {
 	var words []Word
 	newLine := map[int]int{}
 	var from []int // of each line kept, its index in p
-	for _, w := range p.Words {
-		if drop(w) {
+	for i, w := range p.Words {
+		if drop(i, w) {
 			continue
 		}
 		nl, ok := newLine[w.Line]
