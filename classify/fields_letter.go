@@ -45,7 +45,9 @@ var allLetterLabels = func() []string {
 }()
 
 var (
-	codeSuffixRE = regexp.MustCompile(`(?i)\s*\((?:c?pt|hcpcs|ndc|icd-10|rev|cpt/hcpcs)\b.*$`)
+	// codeSuffixRE: the procedure code after a service, in brackets with its kind, or bare
+	// from a table's next column ("MRI LUMBAR SPINE WITHOUT CONTRAST 72148").
+	codeSuffixRE = regexp.MustCompile(`(?i)\s*\((?:c?pt|hcpcs|ndc|icd-10|rev|cpt/hcpcs)\b.*$|(\D)\s+(?:\d{5}|[a-v]\d{4})$`)
 	idPrefixRE   = regexp.MustCompile(`^([A-Z]{1,4}) (\d{6,})`)
 	memberIDRE   = regexp.MustCompile(`\b[A-Z§$]{0,4}[0-9OSIl][0-9A-Z]{5,15}(?:-\d{1,3})?\b`)
 	reviewerRE   = regexp.MustCompile(`((?:[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|M\.D\.|DO|D\.O\.|PharmD|DDS|PhD))|(?:Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}))`)
@@ -118,7 +120,7 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 			}
 		case "service":
 			full, box, conf := continueValue(p1, segs, l, allLetterLabels)
-			full = codeSuffixRE.ReplaceAllString(strings.TrimSpace(strings.Trim(full, ".:;,-=_ ")), "")
+			full = codeSuffixRE.ReplaceAllString(strings.TrimSpace(strings.Trim(full, ".:;,-=_ ")), "$1")
 			full = dropLeadingMarks(full)
 			// A sentence is not a service: a value run on from the body is refused.
 			if len(strings.Fields(full)) > 16 || strings.Contains(fold(full), "reviewed this request") {
@@ -170,7 +172,7 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 				set(l.key, strings.Trim(f[0], ".,;"), conf, box, p1, pageNo)
 			}
 		case "service":
-			set(l.key, collapse(codeSuffixRE.ReplaceAllString(v, "")), conf, box, p1, pageNo)
+			set(l.key, collapse(codeSuffixRE.ReplaceAllString(v, "$1")), conf, box, p1, pageNo)
 		case "decision":
 			if d := decisionWord(v); d != "" {
 				set(l.key, d, conf, box, p1, pageNo)
@@ -194,7 +196,7 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 		if m := serviceRE.FindStringSubmatch(letterBody(pages[:1])); m != nil {
 			set("service", collapse(m[1]), 0.6, image.Rectangle{}, p1, pageNo)
 		} else if m := serviceTextRE.FindStringSubmatch(collapse(letterBody(pages[:1]))); m != nil {
-			set("service", collapse(codeSuffixRE.ReplaceAllString(m[1]+m[2]+m[3]+m[4], "")), 0.6, image.Rectangle{}, p1, pageNo)
+			set("service", collapse(codeSuffixRE.ReplaceAllString(m[1]+m[2]+m[3]+m[4], "$1")), 0.6, image.Rectangle{}, p1, pageNo)
 		}
 	}
 	if _, ok := fields["member.id"]; !ok {
@@ -378,8 +380,12 @@ var notNameWords = wordSet("appeals grievances grievance services service depart
 
 // tidyName mends what OCR does to a middle initial: "Miguel Y, Jackson" (a comma read for
 // the full stop), "Daniel |. Patel" (a bar read for an I).
+var nameSemicolonRE = regexp.MustCompile(`^(\p{L}[\p{L}'’-]*);\s*(\p{L})`)
+
 func tidyName(v string) string {
 	v = initialCommaRE.ReplaceAllString(v, "$1. $2")
+	// "LE; AISHA": the comma after a surname read as a semicolon.
+	v = nameSemicolonRE.ReplaceAllString(v, "$1, $2")
 	return strings.ReplaceAll(v, "|.", "I.")
 }
 
@@ -859,6 +865,8 @@ var criteriaREs = []*regexp.Regexp{
 	regexp.MustCompile(`(?:(?i:based|basada?) (?i:on|en) (?i:the )?)((?:InterQual|MCG|Milliman|NCCN|ASAM|Hayes|Apollo|LOCUS|CALOCUS)\b[^.]{0,80}?)\s+(?i:and|y) (?i:the|your|la|su|los|sus) (?i:clinical|medical|records|notes|informaci[oó]n|expediente|registros)`),
 }
 
+var codeHyphenGapRE = regexp.MustCompile(`([A-Z0-9])- (\d)`)
+
 func criteriaOf(text string) (string, bool) {
 	for _, re := range criteriaREs {
 		if m := re.FindStringSubmatch(text); m != nil {
@@ -869,6 +877,8 @@ func criteriaOf(text string) (string, bool) {
 					c = c[:k]
 				}
 			}
+			// "LAB-PGX- 04": a policy number broken after a hyphen.
+			c = codeHyphenGapRE.ReplaceAllString(c, "$1-$2")
 			// "NCCN Guidelines; B-Cell Lymphomas": a colon read as a semicolon.
 			if strings.Count(c, ";") == 1 && !strings.Contains(c, ":") {
 				c = strings.Replace(c, ";", ":", 1)

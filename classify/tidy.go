@@ -1,7 +1,9 @@
 package classify
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -193,12 +195,58 @@ func lowerWord(t string) bool {
 // i, an I or a 1.
 var lWords = wordSet("blue plan health medical clinic clinical alliance valley national regional hospital family central golden coastal california global")
 
+// orgWords7 are long words common in the names of plans, groups and employers: a word of
+// seven letters or more one letter away from one of them is it, misread ("Mniversity").
+var orgWords7 = wordSet("university unified district department community services corporation company hospital foundation partners california college medical physicians associates network alliance insurance healthcare systems national regional independent practice association employees teachers retirement industries solutions technologies manufacturing construction government")
+
+var orgWords7List = func() []string {
+	l := slices.Collect(maps.Keys(orgWords7))
+	slices.Sort(l)
+	return l
+}()
+
+// oneLetterFromOrgWord returns the word of orgWords7 that w (low lowered) differs from in
+// exactly one letter, in w's case.
+func oneLetterFromOrgWord(w, low string) (string, bool) {
+	if len(low) < 7 || orgWords7[low] || len(low) != len(w) {
+		return "", false
+	}
+	for _, c := range orgWords7List {
+		if len(c) != len(low) {
+			continue
+		}
+		at := -1
+		for i := 0; i < len(c); i++ {
+			if c[i] != low[i] {
+				if at >= 0 {
+					at = -2
+					break
+				}
+				at = i
+			}
+		}
+		if at < 0 {
+			continue
+		}
+		b := []byte(w)
+		b[at] = c[at]
+		if w[at] >= 'A' && w[at] <= 'Z' || at > 0 && w[at-1] >= 'A' && w[at-1] <= 'Z' && (at+1 >= len(w) || w[at+1] >= 'A' && w[at+1] <= 'Z') {
+			b[at] = c[at] - 'a' + 'A'
+		}
+		return string(b), true
+	}
+	return "", false
+}
+
 // mendOrgWord puts back the l of one of lWords read as an i, I or 1, keeping the word's
 // case ("Pian" to "Plan", "HEAITH" to "HEALTH"); other words are returned as they are.
 func mendOrgWord(word string) string {
 	w := strings.TrimRight(word, ".,;:")
 	tail := word[len(w):]
 	low := strings.ToLower(w)
+	if m, ok := oneLetterFromOrgWord(w, low); ok {
+		return m + tail
+	}
 	if lWords[low] || !strings.ContainsAny(low, "i1|") {
 		return word
 	}

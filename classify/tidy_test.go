@@ -391,6 +391,7 @@ func TestCriteriaRunToWhatElse(t *testing.T) {
 		"This decision was based on InterQual Criteria.":                                                                   "InterQual Criteria",
 		"This determination was based on InterQual Rehabilitation: Physical Therapy and the clinical information.":         "InterQual Rehabilitation: Physical Therapy",
 		"Criteria used: NCCN Guidelines; B-Cell Lymphomas. A copy is available.":                                           "NCCN Guidelines: B-Cell Lymphomas",
+		"Criteria used: Laboratory Policy LAB-PGX- 04. A copy is available.":                                               "Laboratory Policy LAB-PGX-04",
 	} {
 		if c, ok := criteriaOf(in); !ok || c != want {
 			t.Errorf("criteriaOf(%q) = %q, want %q", in, c, want)
@@ -723,5 +724,42 @@ func TestReasonBesideItsBox(t *testing.T) {
 	fp.reason(fields)
 	if f := fields["denial_reason"]; f.Value != "not_covered_benefit" {
 		t.Errorf("denial reason = %v, want not_covered_benefit", f.Value)
+	}
+}
+
+// TestLetterValuesMended: a surname's comma read as a semicolon; a procedure code from a
+// table's next column after the service; the Help Center's fax with one digit misread.
+func TestLetterValuesMended(t *testing.T) {
+	if got := tidyName("LE; AISHA"); got != "LE, AISHA" {
+		t.Errorf("tidyName = %q, want LE, AISHA", got)
+	}
+	for in, want := range map[string]string{
+		"MRI LUMBAR SPINE WITHOUT CONTRAST 72148":       "MRI LUMBAR SPINE WITHOUT CONTRAST",
+		"Lumbar epidural steroid injection (CPT 62323)": "Lumbar epidural steroid injection",
+		"Infliximab infusion J1745":                     "Infliximab infusion",
+		"Outpatient physical therapy, 12 visits":        "Outpatient physical therapy, 12 visits",
+	} {
+		if got := codeSuffixRE.ReplaceAllString(in, "$1"); got != want {
+			t.Errorf("%q without its code = %q, want %q", in, got, want)
+		}
+	}
+	if n, ok := nearRegulatorNumber("9162955241"); !ok || n != "9162555241" {
+		t.Errorf("nearRegulatorNumber = %q, %v", n, ok)
+	}
+	if _, ok := nearRegulatorNumber("9163955242"); ok {
+		t.Error("a number two digits off the Help Center's was taken for it")
+	}
+}
+
+// TestOrgWordOneLetterOff: a long common word of an employer's or plan's name with one
+// letter misread is put back; words that are not one letter off one stay.
+func TestOrgWordOneLetterOff(t *testing.T) {
+	for in, want := range map[string]string{
+		"Mniversity": "University", "UNIVERSITV": "UNIVERSITY", "Distrlct,": "District,", "Unified": "Unified",
+		"Sacramento": "Sacramento", "Pian": "Plan",
+	} {
+		if got := mendOrgWord(in); got != want {
+			t.Errorf("mendOrgWord(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
