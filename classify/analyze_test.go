@@ -155,3 +155,24 @@ func TestCaseTyping(t *testing.T) {
 		t.Errorf("letter alone: kind %s flags %v", c.Kind, c.Flags)
 	}
 }
+
+// TestFaxCoverWithoutFrom: a fax cover whose title and From line OCR lost (seed 2890's
+// fax001024.tif) is still a fax cover by its own words.
+func TestFaxCoverWithoutFrom(t *testing.T) {
+	cover := textPage(
+		"Fax | Office of Dr. 619.503 Beatriz 6419 Park",
+		"To: DMHC - Independent Medical Review",
+		"Fax 916.255.5241 Fax 619.503.1284",
+		"e oo co e A ——",
+		"Phone:",
+		"Date: November 6, 2026 pages: 6",
+		"Re Records for Teresa Diaz",
+		"Urgent For Review Please Comment Please Reply Please Recycle",
+		"Comments:",
+		"Enclosed please find records and a letter of medical necessity from Dr. Beatriz Park for our patient.",
+	)
+	res := Analyze([]Page{cover}, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	if len(res.Documents) != 1 || res.Documents[0].Kind != FaxCover {
+		t.Errorf("documents %v, want one fax cover", kinds(res))
+	}
+}

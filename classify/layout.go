@@ -40,7 +40,10 @@ func rows(p *ocr.Page) []row {
 			r := &out[k]
 			m := mid(b)
 			h := min(r.box.Dy(), b.Dy())
-			if m > r.box.Min.Y+h/4 && m < r.box.Max.Y-h/4 || abs(mid(r.box)-m) < h/3 {
+			// A word a speck made taller than the row ("Pages:" 36 pixels high beside a
+			// row of 23) sits in it when its top or its bottom lines up with the row's.
+			tall := b.Dy()*10 >= r.box.Dy()*13 && (abs(b.Min.Y-r.box.Min.Y) <= h/4 || abs(b.Max.Y-r.box.Max.Y) <= h/4)
+			if m > r.box.Min.Y+h/4 && m < r.box.Max.Y-h/4 || abs(mid(r.box)-m) < h/3 || tall {
 				r.words = append(r.words, i)
 				r.box = r.box.Union(b)
 				placed = true
@@ -171,6 +174,10 @@ func labelIn(p *ocr.Page, s segment, labels []string) (string, int) {
 		}
 		ok := true
 		k := skip
+		// "Re: Complaint on behalf of ...": no label after it, "RE:" is the label.
+		if skip == 1 && len(want) == 1 && want[0] == "re" {
+			k = 0
+		}
 		for _, w := range want {
 			// Skip words of pure punctuation ("=", "-") between label words.
 			for k < len(s.words) && token(p.Words[s.words[k]].Text) == "" {

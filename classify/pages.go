@@ -253,7 +253,8 @@ var (
 	fromLineRE = regexp.MustCompile(`(?m)^\s*from\b`)
 )
 
-// isFaxCover: a fax cover names itself near the top and has To and From with their values;
+// isFaxCover: a fax cover names itself near the top and has To and From with their values
+// (or, its From lost, many of a cover's words);
 // a letterhead's "Fax" beside its number is not a title.
 func isFaxCover(top, text string, phrases int) bool {
 	title := faxTitleRE.MatchString(top) || strings.Contains(top, "fax cover") || strings.Contains(top, "facsimile") ||
@@ -266,7 +267,9 @@ func isFaxCover(top, text string, phrases int) bool {
 			labels++
 		}
 	}
-	return to && from && (title && labels >= 2 || phrases >= 3 && labels >= 3)
+	// A From line OCR lost is made up for by the cover's own words (its row of "Urgent,
+	// For Review, Please Comment, Please Reply, Please Recycle").
+	return to && (from || phrases >= 4) && (title && labels >= 2 || phrases >= 3 && labels >= 3)
 }
 
 // letterOrRecord tells a plan's decision letter from a supporting record, or a page with

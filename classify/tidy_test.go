@@ -763,3 +763,30 @@ func TestOrgWordOneLetterOff(t *testing.T) {
 		}
 	}
 }
+
+// TestFaxCoverTallLabelAndRe: "Pages:" made taller by a speck sits on its row, beside its
+// value; "Re:" with no label after it is the subject's label. (Words and boxes as
+// Tesseract read seed 2890's fax001038.tif.)
+func TestFaxCoverTallLabelAndRe(t *testing.T) {
+	w := func(text string, x0, y0, x1, y1 int, conf float64, line int) ocr.Word {
+		return ocr.Word{Text: text, Box: image.Rect(x0, y0, x1, y1), Confidence: conf, Line: line}
+	}
+	p := ocr.NewPage(1728, 2200, 200, []ocr.Word{
+		w("FAX", 700, 200, 900, 260, 0.96, 0),
+		w("To:", 167, 398, 213, 437, 0.97, 1), w("Department", 260, 400, 420, 430, 0.97, 1),
+		w("From:", 168, 499, 253, 522, 0.97, 2), w("Central", 300, 499, 400, 522, 0.96, 2),
+		w("Date:", 169, 788, 242, 811, 0.93, 3), w("11/10/2026", 301, 787, 469, 811, 0.91, 3), w("4", 1012, 789, 1028, 811, 0.92, 3),
+		w("Pages:", 864, 789, 964, 825, 0.92, 4),
+		w("Re:", 169, 884, 238, 920, 0.67, 5), w("Complaint", 316, 884, 455, 914, 0.91, 5), w("on", 465, 889, 496, 907, 0.97, 5),
+		w("behalf", 508, 883, 592, 908, 0.96, 5), w("of", 601, 884, 627, 908, 0.96, 5), w("Anthony", 635, 884, 749, 913, 0.96, 5),
+		w("Villanueva", 758, 884, 902, 908, 0.97, 5),
+	})
+	fields := map[string]Field{}
+	extractFaxCover(Document{Kind: FaxCover, Pages: []int{1}}, []Page{{OCR: p}}, fields)
+	if f := fields["fax.pages"]; f.Value != "4" {
+		t.Errorf("pages = %v, want 4", f.Value)
+	}
+	if f := fields["fax.subject"]; f.Value != "Complaint on behalf of Anthony Villanueva" {
+		t.Errorf("subject = %v", f.Value)
+	}
+}
