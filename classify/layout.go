@@ -254,11 +254,17 @@ func pairs(p *ocr.Page, labels []string, below bool) []labelled {
 		if last := p.Words[s.words[n-1]].Text; len(rest) == 0 && strings.HasSuffix(last, ".") && !strings.HasSuffix(found[i], ".") {
 			continue
 		}
+		// The value beside the label, past specks read as punctuation ("Member name: .
+		// Karen Reyes").
+		next := i + 1
+		for next < len(segs) && segs[next].row == s.row && found[next] == "" && !hasToken(p, segs[next].words) {
+			next++
+		}
 		switch {
 		case len(rest) > 0:
 			l.words = rest
-		case i+1 < len(segs) && segs[i+1].row == s.row && found[i+1] == "":
-			l.words = segs[i+1].words
+		case next < len(segs) && segs[next].row == s.row && found[next] == "":
+			l.words = segs[next].words
 		default:
 			if j := stacked(p, segs, found, i, below); j >= 0 {
 				l.words = segs[j].words
@@ -293,6 +299,17 @@ func pairs(p *ocr.Page, labels []string, below bool) []labelled {
 		out = append(out, l)
 	}
 	return out
+}
+
+// hasToken says whether any of the words ws is more than punctuation (a speck read as a
+// comma beside a label is no value).
+func hasToken(p *ocr.Page, ws []int) bool {
+	for _, w := range ws {
+		if token(p.Words[w].Text) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // stacked finds the segment right under (or over) segment i, starting near its left edge,

@@ -3,6 +3,7 @@ package classify
 import (
 	"image"
 	"strings"
+	"unicode"
 
 	"intake/classify/omr"
 	"intake/ocr"
@@ -248,7 +249,9 @@ func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
 					was += p.Words[k].Confidence
 				}
 			}
-			if sure/float64(len(keep)) <= was/float64(len(d)) {
+			// Surer, and not shorter: a second look that read part of an address or an id
+			// ("johnson99@gmail.com", "PCH49840976" without its "-01") is no better.
+			if sure/float64(len(keep)) <= was/float64(len(d)) || 10*alnumCount(keep) < 9*alnumCount(wordsAt(p, d)) {
 				continue
 			}
 			for _, k := range d {
@@ -271,6 +274,30 @@ func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
 		p = p.Without(func(i int, _ ocr.Word) bool { return drop[i] })
 	}
 	return p.AddAreas(add)
+}
+
+// alnumCount is the number of letters and digits in ws.
+func alnumCount(ws []ocr.Word) int {
+	n := 0
+	for _, w := range ws {
+		for _, r := range w.Text {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// wordsAt returns p's words at the indices idx.
+func wordsAt(p *ocr.Page, idx []int) []ocr.Word {
+	var out []ocr.Word
+	for _, k := range idx {
+		if k < len(p.Words) {
+			out = append(out, p.Words[k])
+		}
+	}
+	return out
 }
 
 func fillWhite(b []byte) {

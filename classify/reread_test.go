@@ -192,3 +192,16 @@ func TestRereadValueInDoubt(t *testing.T) {
 		t.Errorf("words after the second look: %q", texts)
 	}
 }
+
+// TestRereadNotShorter: a second look surer of itself but holding less of the value (part
+// of an address) leaves the first reading.
+func TestRereadNotShorter(t *testing.T) {
+	p := ocr.NewPage(1700, 2200, 200, []ocr.Word{
+		{Text: "yolanda.johnson99@gmail.com", Box: image.Rect(1081, 834, 1450, 857), Confidence: 0.6},
+	})
+	area := Area{Key: "patient.email", Area: ocr.Area{Image: image.NewGray(image.Rect(1060, 800, 1630, 870))}, Drop: []int{0}}
+	again := Reread(p, []Area{area}, [][]ocr.Word{{{Text: "johnson99@gmail.com", Box: image.Rect(1180, 834, 1450, 857), Confidence: 0.93}}})
+	if again != p {
+		t.Errorf("a shorter second reading took the place of the first: %q", again.Text)
+	}
+}

@@ -790,3 +790,24 @@ func TestFaxCoverTallLabelAndRe(t *testing.T) {
 		t.Errorf("subject = %v", f.Value)
 	}
 }
+
+// TestValuePastSpecks: a speck read as a full stop or a comma between a label and its value
+// is no value (seed 2890's fax001000.tif and fax001044.tif).
+func TestValuePastSpecks(t *testing.T) {
+	w := func(text string, x0, y0, x1, y1 int, conf float64, line int) ocr.Word {
+		return ocr.Word{Text: text, Box: image.Rect(x0, y0, x1, y1), Confidence: conf, Line: line}
+	}
+	p := ocr.NewPage(1700, 2200, 200, []ocr.Word{
+		w("Member", 253, 615, 353, 638, 0.96, 0), w("name:", 361, 622, 431, 638, 0.97, 0), w(".", 521, 641, 524, 643, 0.15, 0),
+		w("Karen", 684, 616, 755, 638, 0.97, 0), w("Reyes", 764, 617, 834, 644, 0.96, 0),
+		w("RE", 180, 658, 209, 675, 0.97, 1), w(",", 320, 660, 324, 676, 0.65, 1),
+		w("IMR", 181, 700, 230, 717, 0.91, 2), w("Application/Complaint", 240, 700, 500, 720, 0.91, 2),
+	})
+	got := map[string]string{}
+	for _, l := range pairs(p, []string{"member name", "re"}, true) {
+		got[l.label] = l.value
+	}
+	if got["member name"] != "Karen Reyes" || got["re"] != "IMR Application/Complaint" {
+		t.Errorf("values %q", got)
+	}
+}
