@@ -58,13 +58,13 @@ var (
 	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|solicitud de|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC|Rev(?:enue)?\.?\s*code)`)
 	// A service named without its code: what a visit, a claim or a bill was for, or the care
 	// that was delayed.
-	serviceTextRE = regexp.MustCompile(`(?:(?i:visit with|appointment with|keep seeing|continue seeing|continue to see|claim from|bill from|bill you received from) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+for\s+([^.;:]{3,100}?)(?:\s*[.;]|\s(?:after|because|until|while)\b)|(?i:your care|the care|your treatment) \(([^)]{3,80})\) (?i:was|has been) (?i:delayed|denied|modified)|(?i:factura que recibi[oó] de|reclamo de|visita con|cita con) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+por\s+([^.;:]{3,100}?)\s*[.;]|(?i:referral that|referencia que) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+(?i:sent|envi[oó]) (?i:for|para)\s+([^;:]{3,100}?)\s*[.;](?:\s|$))`)
+	serviceTextRE = regexp.MustCompile(`(?:(?i:visit with|appointment with|keep seeing|continue seeing|continue to see|claim from|bill from|bill you received from) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+for\s+([^.;:]{3,100}?)(?:\s*[.;]|\s(?:after|because|until|while)\b)|(?i:your care|the care|your treatment) \(([^)]{3,80})\) (?i:was|has been) (?i:delayed|denied|modified)|(?i:factura que recibi[oó] de|reclamo de|visita con|cita con) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+por\s+([^.;:]{3,100}?)\s*[.;]|(?i:referral that|referencia que) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+(?i:sent|envi[oó]) (?i:for|para)\s+([^;:]{3,100}?)\s*[.;](?:\s|$)|(?i:seguir viendo a|seguir atendi[eé]ndose con) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+para\s+([^.;:]{3,100}?)(?:\s*[.;]|\s(?:seg[uú]n|porque|hasta|mientras|despu[eé]s|cuando)\b))`)
 	joinWords     = map[string]bool{"of": true, "de": true, "del": true, "the": true, "and": true}
 	// planTextRE: the plan named after "your health plan," in a sentence, its words
 	// capitalised (or joining words) up to the first that is not.
 	planTextRE = regexp.MustCompile(`(?:(?i:your (?:medi-cal |health |medicare |dental )?plan)|(?i:su plan(?: de salud| de medi-cal)?)),\s+([A-Z][A-Za-z&'’-]*(?:\s+(?:of|de|del|the|and|[A-Z][A-Za-z&'’-]*)){0,7})(?:[,.;:]|\s+[a-z(]|$)`)
 	dobRE      = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth date|fecha de nacimiento)\b\s*[:.]?\s*`)
-	providerRE = regexp.MustCompile(`(?i:(?:visit|appointment|appointments) with|keep seeing|continue seeing|continue to see|que envi[oó]|referral that|referencia que|requested by|request from|request that|submitted by|sent by|solicitud que|previa que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),|recibi[oó] de|reclamo de|visita con|cita con)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
+	providerRE = regexp.MustCompile(`(?i:(?:visit|appointment|appointments) with|keep seeing|continue seeing|continue to see|que envi[oó]|referral that|referencia que|seguir viendo a|requested by|request from|request that|submitted by|sent by|solicitud que|previa que|solicitado por|solicitud de|enviado por|from your (?:doctor|provider),?|your (?:doctor|physician|provider),|received from|claim from|bill from|su (?:médico|medico|doctor),|recibi[oó] de|reclamo de|visita con|cita con)\s+(Dr\.?\s[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2}|[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},\s?(?:MD|DO|NP|PA-C))`)
 )
 
 func extractLetter(doc Document, pages []Page, fields map[string]Field) {
@@ -196,7 +196,7 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 		if m := serviceRE.FindStringSubmatch(letterBody(pages[:1])); m != nil {
 			set("service", collapse(m[1]), 0.6, image.Rectangle{}, p1, pageNo)
 		} else if m := serviceTextRE.FindStringSubmatch(collapse(letterBody(pages[:1]))); m != nil {
-			set("service", collapse(codeSuffixRE.ReplaceAllString(m[1]+m[2]+m[3]+m[4], "$1")), 0.6, image.Rectangle{}, p1, pageNo)
+			set("service", collapse(codeSuffixRE.ReplaceAllString(m[1]+m[2]+m[3]+m[4]+m[5], "$1")), 0.6, image.Rectangle{}, p1, pageNo)
 		}
 	}
 	if _, ok := fields["member.id"]; !ok {

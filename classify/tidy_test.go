@@ -562,6 +562,14 @@ func TestSpanishGrievanceWording(t *testing.T) {
 	if m := providerRE.FindStringSubmatch(text); m == nil || m[1] != "Dr. Robert Ibarra" {
 		t.Errorf("provider: %q", m)
 	}
+	// Continuity of care: "seguir viendo a Dr. X para Y", as "keep seeing Dr. X for Y".
+	text = "Recibimos su solicitud de seguir viendo a Dr. Helen Farouk para Lumbar epidural steroid injection después de que dejó nuestra red."
+	if m := serviceTextRE.FindStringSubmatch(text); m == nil || m[5] != "Lumbar epidural steroid injection" {
+		t.Errorf("service: %q", m)
+	}
+	if m := providerRE.FindStringSubmatch(text); m == nil || m[1] != "Dr. Helen Farouk" {
+		t.Errorf("provider: %q", m)
+	}
 	if reLineRE.FindStringIndex("Asunto: Anthony Tran, fecha de nacimiento 12/28/2007") == nil {
 		t.Errorf("Asunto: not taken for RE:")
 	}
