@@ -176,3 +176,19 @@ func TestFaxCoverWithoutFrom(t *testing.T) {
 		t.Errorf("documents %v, want one fax cover", kinds(res))
 	}
 }
+
+// TestLanguageOverItsQuestion: the primary language's caption misread beyond recognition
+// ("Tdiorha principal", seed 2890), the language's name alone over the question is it.
+func TestLanguageOverItsQuestion(t *testing.T) {
+	pg := textPage(
+		"SOLO PARA INFORMACION ESTADÍSTICA",
+		"Español",
+		"Tdiorha principal",
+		"¿Desea que nos comuniquemos con usted en su idioma principal? Si No",
+	)
+	fields := map[string]Field{}
+	extractForm(Document{Kind: IMRForm, Pages: []int{4}}, []Page{pg}, fields)
+	if f := fields["primary_language"]; f.Value != "Español" || !f.NeedsReview && f.Confidence >= 0.9 {
+		t.Errorf("primary language = %v at %.2f, want Español with its confidence lowered", f.Value, f.Confidence)
+	}
+}

@@ -139,6 +139,35 @@ func extractForm(doc Document, pages []Page, fields map[string]Field) {
 		fp.longText(fields)
 		fp.signature(fields)
 	}
+	if _, ok := fields["primary_language"]; !ok {
+		for _, fp := range fps {
+			fp.languageAboveQuestion(fields)
+		}
+	}
+}
+
+// languageNames are the languages people write as their primary language, folded.
+var languageNames = wordSet("english espanol spanish chinese mandarin cantonese vietnamese korean tagalog filipino russian armenian arabic farsi persian punjabi hindi hmong japanese khmer cambodian lao portuguese french thai ukrainian somali")
+
+// languageAboveQuestion reads the primary language when its caption was misread beyond
+// recognition ("Tdiorha principal"): a language's name alone on a line just over the
+// question whether to be written to in it, or over the caption right above that question.
+func (fp *formPage) languageAboveQuestion(fields map[string]Field) {
+	m, ok := fp.v.findAny("communicate with you in your primary language", "comuniquemos con usted en su idioma")
+	if !ok {
+		return
+	}
+	p := fp.pg.OCR
+	for _, l := range p.Lines {
+		if l.Box.Max.Y > m.box.Min.Y || m.box.Min.Y-l.Box.Max.Y > 5*fp.th || len(l.Words) == 0 || len(l.Words) > 2 {
+			continue
+		}
+		w := p.Words[l.Words[0]]
+		if len(l.Words) == 1 && languageNames[token(w.Text)] {
+			fp.set(fields, "primary_language", strings.Trim(w.Text, ".,;:|_"), w.Confidence*0.8, w.Box)
+			return
+		}
+	}
 }
 
 // formStopCaptions end a field on the caption row without being fields themselves.

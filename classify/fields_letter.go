@@ -303,7 +303,8 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 			set("plan.name", strings.Join(ws, " "), 0.8, image.Rectangle{}, nil, pageNo)
 		}
 	}
-	decisionText := withoutNotice(body)
+	// "Dr," before a name is "Dr." misread.
+	decisionText := drCommaRE.ReplaceAllString(withoutNotice(body), "Dr. $1")
 	if d := decisionOf(decisionText); d != "" {
 		set("decision", d, 0.85, image.Rectangle{}, nil, pageNo)
 	}
@@ -864,6 +865,8 @@ var criteriaREs = []*regexp.Regexp{
 	// Physical Therapy and the clinical information").
 	regexp.MustCompile(`(?:(?i:based|basada?) (?i:on|en) (?i:the )?)((?:InterQual|MCG|Milliman|NCCN|ASAM|Hayes|Apollo|LOCUS|CALOCUS)\b[^.]{0,80}?)\s+(?i:and|y) (?i:the|your|la|su|los|sus) (?i:clinical|medical|records|notes|informaci[oó]n|expediente|registros)`),
 }
+
+var drCommaRE = regexp.MustCompile(`\bDr,\s+([A-Z])`)
 
 var codeHyphenGapRE = regexp.MustCompile(`([A-Z0-9])- (\d)`)
 
