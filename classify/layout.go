@@ -40,12 +40,21 @@ func rows(p *ocr.Page) []row {
 			r := &out[k]
 			m := mid(b)
 			h := min(r.box.Dy(), b.Dy())
-			// A word a speck made taller than the row ("Pages:" 36 pixels high beside a
-			// row of 23) sits in it when its top or its bottom lines up with the row's.
-			tall := b.Dy()*10 >= r.box.Dy()*13 && (abs(b.Min.Y-r.box.Min.Y) <= h/4 || abs(b.Max.Y-r.box.Max.Y) <= h/4)
-			if m > r.box.Min.Y+h/4 && m < r.box.Max.Y-h/4 || abs(mid(r.box)-m) < h/3 || tall {
+			if m > r.box.Min.Y+h/4 && m < r.box.Max.Y-h/4 || abs(mid(r.box)-m) < h/3 {
 				r.words = append(r.words, i)
 				r.box = r.box.Union(b)
+				placed = true
+				break
+			}
+			// A word a speck made taller than the row ("Pages:" 36 pixels high beside a
+			// row of 23) sits in it when its top or its bottom lines up with the row's; it
+			// does not make the row taller. A signature read as a word (taller still, and
+			// unsure) is not one.
+			w := p.Words[i]
+			if b.Dy()*10 >= r.box.Dy()*13 && b.Dy() <= 2*r.box.Dy() && w.Confidence >= 0.6 &&
+				(abs(b.Min.Y-r.box.Min.Y) <= h/4 || abs(b.Max.Y-r.box.Max.Y) <= h/4) {
+				r.words = append(r.words, i)
+				r.box.Min.X, r.box.Max.X = min(r.box.Min.X, b.Min.X), max(r.box.Max.X, b.Max.X)
 				placed = true
 				break
 			}

@@ -819,3 +819,29 @@ func TestValuePastSpecks(t *testing.T) {
 		t.Errorf("values %q", got)
 	}
 }
+
+// TestSignatureDoesNotJoinRows: a signature read as one tall unsure word, its top level
+// with the signer's caption row, joins no row, and the row of values under the captions
+// stays a row of its own (seed 2890's fax001003.tif).
+func TestSignatureDoesNotJoinRows(t *testing.T) {
+	w := func(text string, x0, y0, x1, y1 int, conf float64) ocr.Word {
+		return ocr.Word{Text: text, Box: image.Rect(x0, y0, x1, y1), Confidence: conf}
+	}
+	p := ocr.NewPage(1700, 2200, 200, []ocr.Word{
+		w("Patient", 109, 1398, 168, 1413, 0.9), w("Name", 263, 1398, 314, 1413, 0.97), w("Signature", 830, 1397, 912, 1416, 0.89),
+		w("Date", 1298, 1399, 1339, 1413, 0.92),
+		w("ee", 712, 1394, 1127, 1460, 0.33),
+		w("Jennifer", 114, 1430, 204, 1452, 0.78), w("10/27/2026", 1308, 1430, 1440, 1452, 0.9),
+	})
+	rs := rows(p)
+	for _, r := range rs {
+		var texts []string
+		for _, i := range r.words {
+			texts = append(texts, p.Words[i].Text)
+		}
+		row := strings.Join(texts, " ")
+		if strings.Contains(row, "Signature") && (strings.Contains(row, "Jennifer") || strings.Contains(row, "ee")) {
+			t.Errorf("row %q: the signer's captions, a signature and the values run together", row)
+		}
+	}
+}
