@@ -86,8 +86,13 @@ func implausible(key, s string) bool {
 	case "patient.first_name", "patient.last_name", "patient.guardian_name", "patient.name", "signer_name",
 		"member.name", "assistant.name", "requesting_provider", "reviewer":
 		return brokenName(s) || cutHyphen(s) || gluedWords(s) || strayPeriod(s)
-	case "fax.from", "fax.subject":
-		return cutHyphen(s) || gluedWords(s)
+	case "fax.from":
+		return cutHyphen(s) || gluedWords(s) || strayPeriod(s) || strings.ContainsAny(s, "|[]{}!")
+	case "fax.subject":
+		// "Solicitud de IMR. - Maria Rodriguez": a speck read as a full stop before a dash.
+		return cutHyphen(s) || gluedWords(s) || strings.Contains(s, ". - ") || strings.ContainsAny(s, "|[]{}!")
+	case "fax.to":
+		return brokenOrg(s)
 	case "patient.phone", "patient.phone2", "assistant.phone":
 		// The person filing lives in California, or has a helper there: a number outside
 		// its area codes is more often a misread one ("141 366 4868" for 714).
@@ -247,8 +252,13 @@ func brokenOrg(s string) bool {
 			}
 		}
 	}
-	return strings.Contains(s, "|") || strings.Contains(strings.TrimRight(s, "!"), "!")
+	// A bracket or a brace is OCR's reading of a box's edge, or of the next box's value run
+	// into this one ("Southern California} State of California", ", [Home Depot"); so is a
+	// word of capitals running into small letters ("RBtdred").
+	return strings.ContainsAny(s, "|[]{}") || strings.Contains(strings.TrimRight(s, "!"), "!") || capsIntoSmallRE.MatchString(s)
 }
+
+var capsIntoSmallRE = regexp.MustCompile(`\b[A-Z]{2,}[a-z]{3,}\b`)
 
 // nameFields are where an envelope's documents name the patient (or, for the signer, often
 // do): checked against the form's first and last name.

@@ -129,3 +129,12 @@ func TestClinicalArea(t *testing.T) {
 		t.Errorf("no service: %q", got)
 	}
 }
+
+// TestMiddleInitialTrustedLess: a letter alone has no word to confirm it; a faxed "C" read
+// as "E" at 0.77 goes to a person, a typed one read at 0.95 does not.
+func TestMiddleInitialTrustedLess(t *testing.T) {
+	_, factor, ok := normalize("patient.middle_initial", "E")
+	if !ok || 0.77*factor >= 0.75 || 0.95*factor < 0.75 {
+		t.Errorf("middle initial factor %v", factor)
+	}
+}
