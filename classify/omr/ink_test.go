@@ -87,6 +87,19 @@ func TestInkIgnoresLines(t *testing.T) {
 	}
 }
 
+// darkPixels counts the pixels of im in a darker than mid grey.
+func darkPixels(im *image.Gray, a image.Rectangle) int {
+	n := 0
+	for y := a.Min.Y; y < a.Max.Y; y++ {
+		for x := a.Min.X; x < a.Max.X; x++ {
+			if im.GrayAt(x, y).Y < 128 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // TestCleanKeepsWhatIsWrittenOnTheRule: a word typed through its rule comes out of Clean
 // with the rule gone beside it and the word's strokes where the rule crossed them.
 func TestCleanKeepsWhatIsWrittenOnTheRule(t *testing.T) {
@@ -100,17 +113,7 @@ func TestCleanKeepsWhatIsWrittenOnTheRule(t *testing.T) {
 	if clean.Rect != r {
 		t.Fatalf("Clean returned %v, want the area %v", clean.Rect, r)
 	}
-	dark := func(im *image.Gray, a image.Rectangle) int {
-		n := 0
-		for y := a.Min.Y; y < a.Max.Y; y++ {
-			for x := a.Min.X; x < a.Max.X; x++ {
-				if im.GrayAt(x, y).Y < 128 {
-					n++
-				}
-			}
-		}
-		return n
-	}
+	dark := darkPixels
 	// Right of the word only the rule was printed: nothing is left there.
 	beside := image.Rect(px(160), px(100), px(320), px(128))
 	if n := dark(clean, beside); n > 0 {
@@ -143,19 +146,8 @@ func TestCleanKeepsALineOfText(t *testing.T) {
 	}
 	px := func(v float64) int { return int(v * 200 / 72) }
 	r := image.Rect(px(30), px(100), px(580), px(130))
-	dark := func(im *image.Gray) int {
-		n := 0
-		for y := r.Min.Y; y < r.Max.Y; y++ {
-			for x := r.Min.X; x < r.Max.X; x++ {
-				if im.GrayAt(x, y).Y < 128 {
-					n++
-				}
-			}
-		}
-		return n
-	}
 	clean, _ := Clean(page(true), r)
-	got, text0 := dark(clean), dark(page(false))
+	got, text0 := darkPixels(clean, r), darkPixels(page(false), r)
 	if got < text0*8/10 || got > text0*12/10 {
 		t.Errorf("%d dark pixels left of the text on its rule; the text alone has %d", got, text0)
 	}
