@@ -619,6 +619,9 @@ func letterhead(p *ocr.Page) (string, image.Rectangle, float64, bool) {
 // "Plan of California"), not a department ("Utilization Management").
 func continuesOrg(s string) bool {
 	f := strings.Fields(fold(s))
+	for i, w := range f {
+		f[i] = mendOrgWord(w) // "Pian of California"
+	}
 	if len(f) == 0 || len(f) > 4 || !orgWords[strings.Trim(f[0], ".,")] {
 		return false
 	}

@@ -112,11 +112,15 @@ func tidyText(key, s string) string {
 				}
 			}
 		}
+		// "Dept, of": an abbreviation's full stop read as a comma before a small word.
+		if abbrevComma[w] && i+1 < len(words) && (words[i+1] == "of" || words[i+1] == "de") {
+			w = strings.TrimSuffix(w, ",") + "."
+		}
 		// "Dr," for "Dr.", and "Or." for "Dr." before a name.
 		if (w == "Dr," || w == "Or." || w == "0r.") && i+1 < len(words) && startsUpper(words[i+1]) {
 			w = "Dr."
 		}
-		if w == "DMIIC" || w == "DMHG" || w == "DMIC" {
+		if w == "DMIIC" || w == "DMHG" || w == "DMIC" || w == "OMHC" || w == "0MHC" || w == "DMHO" {
 			w = "DMHC"
 		}
 		// An organisation's common word with its l read as an i ("Pian", "Biue",
@@ -194,6 +198,9 @@ func lowerWord(t string) bool {
 // lWords are words of plans' and groups' names that hold an l, which OCR reads as an
 // i, an I or a 1.
 var lWords = wordSet("blue plan health medical clinic clinical alliance valley national regional hospital family central golden coastal california global")
+
+// abbrevComma are abbreviations read with a comma for their full stop.
+var abbrevComma = wordSet("Dept, Depto, Univ, Assn, Inst,")
 
 // orgWords7 are long words common in the names of plans, groups and employers: a word of
 // seven letters or more one letter away from one of them is it, misread ("Mniversity").

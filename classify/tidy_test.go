@@ -286,6 +286,11 @@ func TestImplausibleValuesDoubted(t *testing.T) {
 		{"fax.from", "Michael. Singh-Delgado", true},
 		{"fax.to", "DMHC - Independent Medica! Review", true},
 		{"fax.to", "DMHC - Independent Medical Review", false},
+		{"plan.member_id", "6P98178693202", true},
+		{"member.id", "5V321818452801", true},
+		{"member.id", "SV321818452801", false},
+		{"plan.member_id", "1EG4TE5MK73", false},
+		{"fax.to", "Help Center, Dept. of Managed Health Care", false},
 		{"patient.phone", "1413664868", true},
 		{"patient.phone", "5999023247", true},
 		{"patient.phone", "5599023247", false},
@@ -853,5 +858,19 @@ func TestSignatureDoesNotJoinRows(t *testing.T) {
 		if strings.Contains(row, "Signature") && (strings.Contains(row, "Jennifer") || strings.Contains(row, "ee")) {
 			t.Errorf("row %q: the signer's captions, a signature and the values run together", row)
 		}
+	}
+}
+
+// TestLetterheadAndAbbreviationMends: a letterhead's second line with its "Plan" misread
+// ("Pian of California") still carries the name on; "Dept," before "of" is "Dept.", "OMHC"
+// is "DMHC".
+func TestLetterheadAndAbbreviationMends(t *testing.T) {
+	if !continuesOrg("Pian of California") {
+		t.Error("'Pian of California' does not carry a plan's name on")
+	}
+	fields := map[string]Field{"fax.to": {Value: "OMHC - Help Center, Dept, of Managed Health Care", Confidence: 0.9}}
+	tidyFields(fields)
+	if v := fields["fax.to"].Value; v != "DMHC - Help Center, Dept. of Managed Health Care" {
+		t.Errorf("fax.to = %q", v)
 	}
 }

@@ -97,6 +97,10 @@ func implausible(key, s string) bool {
 		// The person filing lives in California, or has a helper there: a number outside
 		// its area codes is more often a misread one ("141 366 4868" for 714).
 		return !validPhone(s) || len(s) == 10 && !californiaAreaCodes[s[:3]]
+	case "plan.member_id", "member.id":
+		// "6P98178693202", "5V321818452801": a plan's letter prefix with its first letter
+		// read as a digit (a Medicare number starts with a digit too, but has letters further on).
+		return digitPrefixIDRE.MatchString(s)
 	case "fax.from_phone", "fax.from_fax", "fax.to_fax":
 		return !validPhone(s)
 	case "patient.email", "assistant.email":
@@ -257,6 +261,8 @@ func brokenOrg(s string) bool {
 	// word of capitals running into small letters ("RBtdred").
 	return strings.ContainsAny(s, "|[]{}") || strings.Contains(strings.TrimRight(s, "!"), "!") || capsIntoSmallRE.MatchString(s)
 }
+
+var digitPrefixIDRE = regexp.MustCompile(`^[0-9][A-Z]{1,2}[0-9]{7,}(?:-[0-9]{1,3})?$`)
 
 var capsIntoSmallRE = regexp.MustCompile(`\b[A-Z]{2,}[a-z]{3,}\b`)
 

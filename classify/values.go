@@ -224,7 +224,8 @@ func mendEmail(s string) (e string, guessed, ok bool) {
 		// "priya.fitzgerald91Watt.net", "juan.brown820ic1loud.com", "ana.diaz.gmail.com"):
 		// the one just before a common domain stands in its place.
 		if k, n, d := findMailDomain(low, 0); k > 1 {
-			s, guessed = s[:k-1]+"@"+d+s[k+n:], true
+			// "(W" for the at sign: the bracket goes with it.
+			s, guessed = strings.TrimRight(s[:k-1], "([{<")+"@"+d+s[k+n:], true
 		}
 	} else if k, n, d := findMailDomain(low, at+1); k == at+1 && s[k:k+n] != d {
 		// A common domain misspelt by one letter ("gmai1.com"), or with a capital read
