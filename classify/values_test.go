@@ -86,7 +86,7 @@ func TestParseOthers(t *testing.T) {
 		"juan.brown820ic1loud.com": "juan.brown82@icloud.com", "raj.yamamoto890yahoo.com": "raj.yamamoto89@yahoo.com",
 		"eduardo.nakamura73@att:net": "eduardo.nakamura73@att.net", "li.wong5@gmai1.com": "li.wong5@gmail.com",
 		"ana.diaz.gmail.com": "ana.diaz@gmail.com", "lee@example.org": "lee@example.org",
-		"ximena.cruzi@outLook.com": "ximena.cruzi@outlook.com",
+		"ximena.cruzi@outLook.com":               "ximena.cruzi@outlook.com",
 		"guadalupe.jacksoncastillo56(Wgmail.com": "guadalupe.jacksoncastillo56@gmail.com",
 	} {
 		if e, ok := parseEmail(in); !ok || e != want {
