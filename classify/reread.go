@@ -11,8 +11,9 @@ import (
 
 // Tesseract's layout analysis sometimes drops a form's value altogether: a name typed on
 // the rule it sits on, a lone initial in a wide box, a line a fax machine left slanted.
-// Where a caption of the form has no value under (or over) it but its box holds ink, the
-// box is cut out, its rules removed, and read again as a single line (ocr.Pool.ReadLines).
+// Where a caption of the form has no value under (or over) it but its box holds ink, or a
+// value it read with doubt, the box is cut out, its rules removed, and read again as a
+// single line (ocr.Pool.ReadAreas); a free-text answer likewise, as a block.
 
 // Area is a part of a page to read again.
 type Area struct {
@@ -52,8 +53,10 @@ const rereadFactor = 0.9
 // loneLetterFactor lowers further the confidence of a single letter a second look read.
 const loneLetterFactor = 0.8
 
-// UnreadAreas returns the value boxes of a form page (p, read from img) in which OCR read
-// nothing though they hold ink. Pages that are not the form's give none.
+// UnreadAreas returns the areas of a form page (p, read from img) worth a second look: value
+// boxes and free-text answers in which OCR read nothing though they hold ink, answers it read
+// only as unsure noise, and up to maxUnsureValues values it read with doubt (each with the
+// words to replace, Area.Drop). Pages that are not the form's give none.
 func UnreadAreas(p *ocr.Page, img *image.Gray) []Area {
 	if p == nil || img == nil || len(p.Words) == 0 {
 		return nil
