@@ -123,6 +123,10 @@ func tidyText(key, s string) string {
 		if w == "DMIIC" || w == "DMHG" || w == "DMIC" || w == "OMHC" || w == "0MHC" || w == "DMHO" {
 			w = "DMHC"
 		}
+		// A logo before a letterhead read as a letter and a sign ("X= Bay Harbor Health Plan").
+		if orgKeys[key] && i == 0 && len(words) > 2 && logoJunk(w) {
+			continue
+		}
 		// An organisation's common word with its l read as an i ("Pian", "Biue",
 		// "Heaith"), its last "Inc." with its stop read as an l: none is a word.
 		if orgKeys[key] {
@@ -198,6 +202,20 @@ func lowerWord(t string) bool {
 // lWords are words of plans' and groups' names that hold an l, which OCR reads as an
 // i, an I or a 1.
 var lWords = wordSet("blue plan health medical clinic clinical alliance valley national regional hospital family central golden coastal california global")
+
+// logoJunk says whether w, short, holds a sign no name's word has ("X=", "©~").
+func logoJunk(w string) bool {
+	r := []rune(w)
+	if len(r) > 3 {
+		return false
+	}
+	for _, c := range r {
+		if !unicode.IsLetter(c) && !unicode.IsDigit(c) && !strings.ContainsRune(".&-'’,", c) {
+			return true
+		}
+	}
+	return false
+}
 
 // abbrevComma are abbreviations read with a comma for their full stop.
 var abbrevComma = wordSet("Dept, Depto, Univ, Assn, Inst,")

@@ -868,9 +868,13 @@ func TestLetterheadAndAbbreviationMends(t *testing.T) {
 	if !continuesOrg("Pian of California") {
 		t.Error("'Pian of California' does not carry a plan's name on")
 	}
-	fields := map[string]Field{"fax.to": {Value: "OMHC - Help Center, Dept, of Managed Health Care", Confidence: 0.9}}
+	fields := map[string]Field{"fax.to": {Value: "OMHC - Help Center, Dept, of Managed Health Care", Confidence: 0.9},
+		"letter.sender": {Value: "X= Bay Harbor Health Plan", Confidence: 0.9}}
 	tidyFields(fields)
 	if v := fields["fax.to"].Value; v != "DMHC - Help Center, Dept. of Managed Health Care" {
 		t.Errorf("fax.to = %q", v)
+	}
+	if v := fields["letter.sender"].Value; v != "Bay Harbor Health Plan" {
+		t.Errorf("letter.sender = %q, want the logo's letters gone", v)
 	}
 }
