@@ -15,16 +15,7 @@ var regulatorNumbers = map[string]bool{"9162555241": true, "8884662219": true, "
 // digit.
 func nearRegulatorNumber(num string) (string, bool) {
 	for r := range regulatorNumbers {
-		if len(r) != len(num) {
-			continue
-		}
-		diff := 0
-		for i := range r {
-			if r[i] != num[i] {
-				diff++
-			}
-		}
-		if diff == 1 {
+		if oneDiff(r, num) {
 			return r, true
 		}
 	}
