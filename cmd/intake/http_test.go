@@ -70,7 +70,15 @@ func TestServiceHTTP(t *testing.T) {
 	deliver(t, fax, faxLetter)
 	st := openStore(t, "", data)
 	waitCommitted(t, st, []string{mail, fax}, []string{faxLetter}, svc)
-	_, metrics := get("/metrics")
+	// The counters move once the input is done, just after its commit: a scrape in
+	// between sees the commit but not yet the counts, so wait for the processed count.
+	var metrics string
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		_, metrics = get("/metrics")
+		if strings.Contains(metrics, `intake_inputs_total{status="processed"} 1`) || time.Now().After(deadline) {
+			break
+		}
+	}
 	for _, want := range []string{
 		`intake_inputs_total{status="processed"} 1`,
 		`intake_pages_ocr_total 2`,
