@@ -277,11 +277,27 @@ func (fp *formPage) damagedRows() {
 		if best < 0 {
 			continue
 		}
+		// The row's captions stand between the tops and bottoms of the words read
+		// surely there: a word a streak or a value above merged into the caption ("Hi"
+		// 43 pixels high under an e-mail) does not stretch its caption's box over the value.
+		var tops, bottoms []int
+		for _, w := range ws {
+			if p.Words[w].Confidence >= 0.8 {
+				tops, bottoms = append(tops, p.Words[w].Box.Min.Y), append(bottoms, p.Words[w].Box.Max.Y)
+			}
+		}
 		var want []formLabel
 		for i, c := range formRows[best] {
 			box := p.Words[ws[bestCuts[i]]].Box
 			for _, w := range ws[bestCuts[i]:bestCuts[i+1]] {
 				box = box.Union(p.Words[w].Box)
+			}
+			if len(tops) >= 2 {
+				// No margin above: the value over the caption may reach down to it.
+				y0, y1 := median(tops), median(bottoms)+fp.th/3
+				if y0 < y1 && box.Max.Y > y0 && box.Min.Y < y1 {
+					box.Min.Y, box.Max.Y = max(box.Min.Y, y0), min(box.Max.Y, y1)
+				}
 			}
 			want = append(want, formLabel{key: c[0], box: box, damaged: true})
 		}
@@ -517,6 +533,12 @@ func nearCaption(p *ocr.Page, ws []int, caps []captionSpec) int {
 // nearest the caption (under it, or over it in Rev 01/20), that starts at the caption's left
 // edge. A value that runs past its box into the next one is kept whole (its words follow
 // each other closely), and the next field's value does not take it.
+// emailKeys hold an e-mail address.
+var emailKeys = map[string]bool{"patient.email": true, "assistant.email": true}
+
+// cutValueConfidence is the most confidence a value cut from its neighbour's keeps.
+const cutValueConfidence = 0.7
+
 func (fp *formPage) valueOf(l formLabel) (string, image.Rectangle, float64, bool) {
 	p := fp.pg.OCR
 	h := fp.th
@@ -529,7 +551,9 @@ func (fp *formPage) valueOf(l formLabel) (string, image.Rectangle, float64, bool
 	var band []int
 	for i, w := range p.Words {
 		m := mid(w.Box)
-		if m < lo || m > hi || fp.isLabelWord(w.Box) || token(w.Text) == "" && !(l.key == "patient.middle_initial" && barInitial(w, h)) {
+		// An address's dot or underscore may be read as a word of its own ("thomas . gomez").
+		mailMark := emailKeys[l.key] && (w.Text == "." || w.Text == "_")
+		if m < lo || m > hi || fp.isLabelWord(w.Box) || token(w.Text) == "" && !mailMark && !(l.key == "patient.middle_initial" && barInitial(w, h)) {
 			continue
 		}
 		band = append(band, i)
@@ -572,17 +596,50 @@ func (fp *formPage) valueOf(l formLabel) (string, image.Rectangle, float64, bool
 	for startK > 0 && p.Words[row[startK]].Box.Min.X-p.Words[row[startK-1]].Box.Max.X <= 3*h/2 {
 		startK--
 	}
-	for endK+1 < len(row) && p.Words[row[endK+1]].Box.Min.X-p.Words[row[endK]].Box.Max.X <= 3*h/2 {
+	// An address has no spaces: a gap OCR left inside one (around a dot it lost) is wider
+	// than a space between words, and an address is alone in its box.
+	gap := 3 * h / 2
+	if emailKeys[l.key] {
+		gap = 3 * h
+	}
+	for endK+1 < len(row) && p.Words[row[endK+1]].Box.Min.X-p.Words[row[endK]].Box.Max.X <= gap {
 		endK++
+	}
+	// Values are typed from their caption's left edge: a word that starts there, a space
+	// after the word before it, begins the next field's value, even with no wider gap
+	// between (a medical group's name run on under the employer's caption, the employer
+	// typed after it). A long value may also merely reach there: whichever it was, a
+	// person looks at both.
+	conf := 1.0
+	startsField := func(k int, x int) bool {
+		w, prev := p.Words[row[k]].Box, p.Words[row[k-1]].Box
+		return w.Min.X >= x-h/4 && w.Min.X <= x+h && w.Min.X-prev.Max.X >= h/3
+	}
+	if l.next < p.Width*9/10 {
+		for k := first + 1; k <= endK; k++ {
+			if startsField(k, l.next) {
+				endK, conf = k-1, cutValueConfidence
+				break
+			}
+		}
 	}
 	// A run that began left of this field is the previous field's overflow: it is not ours,
 	// and what follows it in our field is.
 	if startK < first && p.Words[row[startK]].Box.Min.X < l.box.Min.X-2*h {
-		return "", image.Rectangle{}, 0, false
+		cut := -1
+		for k := startK + 1; k <= endK; k++ {
+			if startsField(k, l.box.Min.X) {
+				cut = k
+				break
+			}
+		}
+		if cut < 0 {
+			return "", image.Rectangle{}, 0, false
+		}
+		startK, conf = cut, cutValueConfidence
 	}
 	var b strings.Builder
 	box := image.Rectangle{}
-	conf := 1.0
 	for _, i := range row[startK : endK+1] {
 		w := p.Words[i]
 		if b.Len() > 0 {

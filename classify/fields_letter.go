@@ -55,7 +55,9 @@ var (
 	// word is then the id's prefix, not its label.
 	refRE          = regexp.MustCompile(`(?i)\b(reference|ref|case|caso|auth(?:orization)?|referencia|grievance|appeal|claim)\s*(?:no\.?|number|#|n\.?o)?\s*(?:is|es)?\s*[:.]?\s*([A-Z]{0,6}-?\d[A-Z0-9-]{4,})`)
 	memberIDTextRE = regexp.MustCompile(`(?i)(?:member ?[il1t|]d|member #|member number|subscriber id|enrollee id|plan id|n\.?\s?[o°º]\.? de miembro|numero de miembro|numero de afiliado|(?:n\.?\s?[o°º]\.? de )?medi-cal(?: id| #| number)?\s*/\s*cin|\bcin\b)\s*(?:\(cin\))?[\s.]*[:#]?\s*\n?\s*(?:[-–—_|]\s*)?(?:[A-Za-z]{3,8}\s+|\d[\d-]{9,13}\s+)?([A-Z§$]{0,4}[0-9][0-9A-Z]{5,15}(?:-\d{1,3})?)`)
-	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|solicitud de|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+([^.;:]{3,160}?)\s*\((?:CPT|HCPCS|NDC|Rev(?:enue)?\.?\s*code)`)
+	serviceRE      = regexp.MustCompile(`(?i)(?:deny|denied|negar|request for|solicitud para|solicitud de|approve|aprobar|\d{4},? for|\d{4} para|following service:|siguiente servicio:|\bfor|\bpara)\s+((?:[^.;:]|\.\d){3,160}?)\s*\((?:CPT|HCPCS|NDC|Rev(?:enue)?\.?\s*code)`)
+	// urlRE: a web address, which a sidebar beside the body puts into the body's lines.
+	urlRE = regexp.MustCompile(`(?i)\b(?:www\.|https?://)\S+\s*`)
 	// A service named without its code: what a visit, a claim or a bill was for, or the care
 	// that was delayed.
 	serviceTextRE = regexp.MustCompile(`(?:(?i:visit with|appointment with|keep seeing|continue seeing|continue to see|claim from|bill from|bill you received from) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+for\s+([^.;:]{3,100}?)(?:\s*[.;]|\s(?:after|because|until|while)\b)|(?i:your care|the care|your treatment) \(([^)]{3,80})\) (?i:was|has been) (?i:delayed|denied|modified)|(?i:factura que recibi[oó] de|reclamo de|visita con|cita con) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+por\s+([^.;:]{3,100}?)\s*[.;]|(?i:referral that|referencia que) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+(?i:sent|envi[oó]) (?i:for|para)\s+([^;:]{3,100}?)\s*[.;](?:\s|$)|(?i:seguir viendo a|seguir atendi[eé]ndose con) (?:Dr\.?\s)?[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][A-Za-z'’-]+){1,2},?\s+para\s+([^.;:]{3,100}?)(?:\s*[.;]|\s(?:seg[uú]n|porque|hasta|mientras|despu[eé]s|cuando)\b))`)
@@ -193,7 +195,9 @@ func extractLetter(doc Document, pages []Page, fields map[string]Field) {
 	}
 	if _, ok := fields["service"]; !ok {
 		// The service named in a sentence, before its procedure code.
-		if m := serviceRE.FindStringSubmatch(letterBody(pages[:1])); m != nil {
+		// A sidebar's web address may sit inside the sentence's line ("review for
+		// Acupuncture, www.plan.com 12 sessions (CPT 97810)"); it is never the service's.
+		if m := serviceRE.FindStringSubmatch(urlRE.ReplaceAllString(letterBody(pages[:1]), "")); m != nil {
 			set("service", collapse(m[1]), 0.6, image.Rectangle{}, p1, pageNo)
 		} else if m := serviceTextRE.FindStringSubmatch(collapse(letterBody(pages[:1]))); m != nil {
 			set("service", collapse(codeSuffixRE.ReplaceAllString(m[1]+m[2]+m[3]+m[4]+m[5], "$1")), 0.6, image.Rectangle{}, p1, pageNo)

@@ -153,8 +153,7 @@ func textHeight(p *ocr.Page) int {
 	if len(hs) == 0 {
 		return 10
 	}
-	sort.Ints(hs)
-	return hs[len(hs)/2]
+	return median(hs)
 }
 
 // labelled is a value found beside, under or over a label.
@@ -348,4 +347,11 @@ func stacked(p *ocr.Page, segs []segment, found []string, i int, below bool) int
 		}
 	}
 	return best
+}
+
+// median returns the middle of xs (the upper one of two), sorting a copy.
+func median(xs []int) int {
+	s := append([]int(nil), xs...)
+	sort.Ints(s)
+	return s[len(s)/2]
 }

@@ -84,7 +84,9 @@ func UnreadAreas(p *ocr.Page, img *image.Gray) []Area {
 			continue
 		}
 		r := fp.valueArea(l).Intersect(img.Rect)
-		if r.Dx() < 2*fp.th || r.Dy() < fp.th || !read && fp.hasWords(r) {
+		// An area with nothing read in it but noise (a streak through an e-mail read as
+		// "i2willi" and specks) is as good as unread: the noise gives way to the second look.
+		if r.Dx() < 2*fp.th || r.Dy() < fp.th || !read && fp.hasWordsAbove(r, unsureWord) {
 			continue
 		}
 		clean, _ := omr.Clean(img, r)
@@ -96,6 +98,8 @@ func UnreadAreas(p *ocr.Page, img *image.Gray) []Area {
 			// Read with doubt (a value typed through its rule: "Pai" for "Raj").
 			unsure++
 			a.Drop = fp.wordsIn(r, 1)
+		} else {
+			a.Drop = fp.wordsIn(r, unsureWord)
 		}
 		out = append(out, a)
 	}
@@ -169,11 +173,6 @@ func (fp *formPage) whiteOut(img *image.Gray) float64 {
 		}
 	}
 	return darkShare(img, img.Rect)
-}
-
-// hasWords says whether OCR read a word (not a caption's) whose middle is inside r.
-func (fp *formPage) hasWords(r image.Rectangle) bool {
-	return fp.hasWordsAbove(r, 0)
 }
 
 // hasWordsAbove says whether OCR read a word (not a caption's) whose middle is inside r

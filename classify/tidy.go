@@ -120,6 +120,31 @@ func tidyText(key, s string) string {
 		if (w == "Dr," || w == "Or." || w == "0r.") && i+1 < len(words) && startsUpper(words[i+1]) {
 			w = "Dr."
 		}
+		// A middle initial inside a name read as a one ("Jamal 1. Washington") or with
+		// its full stop read as a comma ("Hector H, O'Brien"): names hold neither.
+		if (personKeys[key] || key == "fax.from") && i > 0 && i+1 < len(words) && startsUpper(words[i+1]) && startsUpper(words[i-1]) {
+			switch {
+			case w == "1." || w == "1," || w == "l." || w == "|.":
+				w = "I."
+			case len(w) == 2 && w[1] == ',' && w[0] >= 'A' && w[0] <= 'Z':
+				w = w[:1] + "."
+			}
+		}
+		// A street's "Dr" at its end with its D read as an O ("7320 Hillcrest Or").
+		if streetKeys[key] && i == len(words)-1 && i > 0 && (w == "Or" || w == "0r" || w == "Or.") {
+			w = "Dr"
+		}
+		// An organisation's word with its y read as a v ("Central Vallev IPA", "Bav
+		// Harbor"), which English words do not end in (names in -ov and -iv keep theirs);
+		// an IPA with its I read as a J.
+		if orgKeys[key] {
+			if r := []rune(w); len(r) >= 3 && r[len(r)-1] == 'v' && unicode.IsLower(r[len(r)-2]) && !strings.ContainsRune("iou", r[len(r)-2]) {
+				w = string(r[:len(r)-1]) + "y"
+			}
+			if w == "JPA" {
+				w = "IPA"
+			}
+		}
 		if w == "DMIIC" || w == "DMHG" || w == "DMIC" || w == "OMHC" || w == "0MHC" || w == "DMHO" {
 			w = "DMHC"
 		}
@@ -302,6 +327,9 @@ var (
 	// space after it ("Coastal Family.Medical Associates").
 	gluedStopRE = regexp.MustCompile(`([a-z]{3,})\.([A-Z][a-z]{2,})`)
 )
+
+// streetKeys hold a street address.
+var streetKeys = map[string]bool{"patient.street": true, "assistant.street": true}
 
 // orgKeys hold an organisation's name.
 var orgKeys = map[string]bool{

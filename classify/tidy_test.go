@@ -547,6 +547,16 @@ func TestServiceBeforeRevenueCode(t *testing.T) {
 	if m := serviceRE.FindStringSubmatch(text); m == nil || m[1] != "Inpatient psychiatric admission, continued stay" {
 		t.Errorf("service: %q", m)
 	}
+	// A dose's decimal point is not a sentence's end.
+	text = "We are writing about the request that Dr. Lucia Esposito sent us on your behalf on January 19, 2026 for the following service: Non-formulary Trulicity (dulaglutide) 1.5 mg weekly (HCPCS J3490)."
+	if m := serviceRE.FindStringSubmatch(text); m == nil || m[1] != "Non-formulary Trulicity (dulaglutide) 1.5 mg weekly" {
+		t.Errorf("service: %q", m)
+	}
+	// A sidebar's web address in the sentence's line is taken out before the service is.
+	text = "(866) This letter is to let you know the outcome of the utilization review for Acupuncture, www.centralvalley.com 12 sessions (CPT 97810), requested by Dr. Rahul Lindqvist"
+	if m := serviceRE.FindStringSubmatch(urlRE.ReplaceAllString(text, "")); m == nil || m[1] != "Acupuncture, 12 sessions" {
+		t.Errorf("service: %q", m)
+	}
 }
 
 // TestPlanNamedInText: a medical group's letter names the plan it decides for in a
@@ -609,6 +619,14 @@ func TestOrganisationMisreads(t *testing.T) {
 		{"plan.medical_group", "Coastal Family Medicai Group", "Coastal Family Medical Group"},
 		{"plan.name", "Bay Harbor Health Plan", "Bay Harbor Health Plan"},
 		{"plan.medical_group", "Medicai Partners of Central Vaiiey, Inc.", "Medical Partners of Central Vaiiey, Inc."},
+		{"plan.medical_group", "Central Vallev JPA", "Central Valley IPA"},
+		{"plan.name", "Bav Harbor", "Bay Harbor"},
+		{"plan.medical_group", "Ivanov Family Medical Group", "Ivanov Family Medical Group"},
+		{"fax.from", "Jamal 1. Washington", "Jamal I. Washington"},
+		{"member.name", "Hector H, O'Brien", "Hector H. O'Brien"},
+		{"member.name", "O'Brien, Hector H", "O'Brien, Hector H."},
+		{"patient.street", "7320 Hillcrest Or", "7320 Hillcrest Dr"},
+		{"patient.street", "12 Or Street", "12 Or Street"},
 	} {
 		if got := tidyText(tc.key, tc.in); got != tc.want {
 			t.Errorf("%s %q: %q, want %q", tc.key, tc.in, got, tc.want)
@@ -876,5 +894,59 @@ func TestLetterheadAndAbbreviationMends(t *testing.T) {
 	}
 	if v := fields["letter.sender"].Value; v != "Bay Harbor Health Plan" {
 		t.Errorf("letter.sender = %q, want the logo's letters gone", v)
+	}
+}
+
+// TestDamagedCaptionBoxStaysInItsRow: a streak through an e-mail typed over its caption
+// left the caption read as noise, one word of it as tall as value and caption together;
+// the caption known from its row stays within the row's captions, so that the value over
+// it is not taken for part of it (and painted out of a second look).
+func TestDamagedCaptionBoxStaysInItsRow(t *testing.T) {
+	var fw faxWords
+	fw.row(300, "PATIENT", 132, "INFORMATION", 240)
+	fw.row(467, "Luis", 138, "Ortiz-Williams", 1026)
+	fw.row(501, "First", 132, "Name", 173, "Middle", 743, "Initial", 804, "Last", 1021, "Name", 1059)
+	fw.row(833, "858.618.4627", 137)
+	fw.row(866, "Primary", 132, "Phone", 200, "#", 252, "Secondary", 604, "Phone", 691, "#", 744, "iM", 1077, "Hi", 1099, "2", 1125, "Os", 1316)
+	fw.row(2100, "IMR", 132, "APPLICATION/COMPLAINT", 200, "FORM", 500, "DMHC", 1200, "20-224", 1260, "(Rev", 1340, "01/20)", 1400)
+	for i, w := range fw.ws {
+		if w.Text == "Hi" || w.Text == "iM" || w.Text == "2" || w.Text == "Os" {
+			fw.ws[i].Box.Min.Y, fw.ws[i].Confidence = 845, 0.3 // from the value's middle down
+		}
+	}
+	fp := &formPage{pg: Page{OCR: fw.page()}, v: newView(fw.page()), th: 24, old: true}
+	fp.findLabels()
+	found := false
+	for _, l := range fp.labels {
+		if l.key == "patient.email" {
+			found = true
+			if l.box.Min.Y < 860 {
+				t.Errorf("the e-mail's caption reaches up to y=%d, into the value over it (the row's captions start at 866)", l.box.Min.Y)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the e-mail's caption was not found from its row")
+	}
+}
+
+// TestValueRunOnUnderTheNextCaption: a medical group's name typed on into the employer's
+// column, the employer typed after it, is cut where the employer's value starts (under the
+// employer's caption, a space after the name); both go to a person.
+func TestValueRunOnUnderTheNextCaption(t *testing.T) {
+	var fw faxWords
+	fw.row(300, "PATIENT", 132, "INFORMATION", 240)
+	fw.row(467, "Luis", 138, "Ortiz", 1026)
+	fw.row(501, "First", 132, "Name", 173, "Middle", 743, "Initial", 804, "Last", 1021, "Name", 1059)
+	fw.row(1003, "Health", 110, "Plan", 190, "Name", 250, "Patient's", 943, "Membership", 1060, "#", 1190)
+	fw.row(1074, "Medical", 109, "Group", 200, "Name", 270, "(if", 340, "enrolled", 390, "in", 500, "a", 530, "medical", 550, "group)", 640, "Employer", 998)
+	fw.row(1107, "Sunrise", 115, "Physicians", 211, "Medical", 343, "Group", 439, "of", 511, "Southern", 547, "California,", 655, "Central", 799, "Coast}", 905, "State", 1004, "of", 1074, "California", 1104)
+	fields := map[string]Field{}
+	extractForm(Document{Kind: IMRForm, Pages: []int{1}}, []Page{{OCR: fw.page()}}, fields)
+	if f := fields["plan.employer"]; f.Value != "State of California" || !f.NeedsReview {
+		t.Errorf("employer %v (review %v), want State of California for a person to check", f.Value, f.NeedsReview)
+	}
+	if f := fields["plan.medical_group"]; f.Value == nil || strings.Contains(f.Value.(string), "State") || !f.NeedsReview {
+		t.Errorf("medical group %v (review %v), want it without the employer, for a person to check", f.Value, f.NeedsReview)
 	}
 }

@@ -213,6 +213,10 @@ func mendEmail(s string) (e string, guessed, ok bool) {
 	s = strings.NewReplacer("(D", "@", "(d", "@", "©", "@", "(@", "@", "@)", "@", " @ ", "@", "@ ", "@", " @", "@",
 		" .com", ".com", " .net", ".net", " .org", ".org").Replace(s)
 	s = commaDotRE.ReplaceAllString(s, "$1.$2")
+	if strings.Contains(s, "@") {
+		// A dot or underscore read as a word of its own ("thomas . gomez86@...").
+		s = spacedMarkRE.ReplaceAllString(s, "$1")
+	}
 	s = colonDotRE.ReplaceAllString(s, "$1.$2")
 	// Only ASCII letters are lowered, byte for byte, so that an index into low is one into
 	// s: strings.ToLower changes the length of some text ("Ⱥ" grows a byte, invalid UTF-8
@@ -245,6 +249,9 @@ func mendEmail(s string) (e string, guessed, ok bool) {
 	}
 	return m, guessed && m != "", m != ""
 }
+
+// spacedMarkRE finds a dot or underscore with spaces around it.
+var spacedMarkRE = regexp.MustCompile(`\s+([._])\s+`)
 
 // colonDotRE finds a colon read for the dot of an address's ending ("att:net").
 var colonDotRE = regexp.MustCompile(`([a-z0-9]):(com|net|org|edu|gov)\b`)

@@ -85,7 +85,8 @@ func TestParseOthers(t *testing.T) {
 		"aisha.rodriguez274yahoo.com": "aisha.rodriguez27@yahoo.com", "priya.fitzgerald91Watt.net": "priya.fitzgerald91@att.net",
 		"juan.brown820ic1loud.com": "juan.brown82@icloud.com", "raj.yamamoto890yahoo.com": "raj.yamamoto89@yahoo.com",
 		"eduardo.nakamura73@att:net": "eduardo.nakamura73@att.net", "li.wong5@gmai1.com": "li.wong5@gmail.com",
-		"ana.diaz.gmail.com": "ana.diaz@gmail.com", "lee@example.org": "lee@example.org",
+		"thomas . gomez86@out Look.com": "thomas.gomez86@outlook.com",
+		"ana.diaz.gmail.com":            "ana.diaz@gmail.com", "lee@example.org": "lee@example.org",
 		"ximena.cruzi@outLook.com":               "ximena.cruzi@outlook.com",
 		"guadalupe.jacksoncastillo56(Wgmail.com": "guadalupe.jacksoncastillo56@gmail.com",
 	} {
