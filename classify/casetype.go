@@ -242,6 +242,19 @@ var (
 	areaWeights = map[string]float64{}
 )
 
+// nameWords returns the words of the treatment categories' names other than area's.
+func nameWords(area string) map[string]bool {
+	out := map[string]bool{}
+	for _, line := range strings.Split(vocabularyTSV, "\n") {
+		if f := strings.Split(line, "\t"); len(f) >= 4 && f[0] == "treatment" && f[1] != area {
+			for _, t := range phraseTokens(strings.NewReplacer("/", " ", "-", " ").Replace(f[1])) {
+				out[t] = true
+			}
+		}
+	}
+	return out
+}
+
 func init() {
 	for _, line := range strings.Split(vocabularyTSV, "\n") {
 		f := strings.Split(line, "\t")
@@ -253,9 +266,17 @@ func init() {
 		if f[2] == "" || f[2] == "Other" {
 			continue
 		}
+		// A sub-category of one word that names another category ("Surgery" under Cancer
+		// Treatment, beside General Surgery) says nothing of this one: any surgery has it.
+		if sub := phraseTokens(f[2]); len(sub) == 1 && nameWords(f[1])[sub[0]] {
+			continue
+		}
 		areas = append(areas, areaEntry{area: f[1], phrase: phraseTokens(strings.NewReplacer("/", " ", "-", " ").Replace(f[2])), weight: math.Log1p(float64(n))})
 	}
 }
+
+// erRE finds an emergency department, or an ER, in folded text.
+var erRE = regexp.MustCompile(`\s(?:emergency department|er)\s`)
 
 // strongAreaCues are words that settle the category on their own.
 var strongAreaCues = map[string][]string{
@@ -264,7 +285,6 @@ var strongAreaCues = map[string][]string{
 	"Electrical/ Thermal/ Radiofreq. Interventions": {"tms", "transcranial", "spinal cord stimulator", "radiofrequency ablation"},
 	"Orthopedic":                                    {"knee", "hip replacement", "shoulder", "arthroscopy", "acl"},
 	"Autism Related Treatment":                      {"aba", "autism", "applied behavior"},
-	"Emergency/Urgent Care":                         {"emergency room", "emergency department"},
 	"Durable Medical Equipment":                     {"glucose monitor", "wheelchair", "cpap", "insulin pump"},
 }
 
@@ -284,7 +304,7 @@ var areaCues = map[string][]string{
 	"Cancer Treatment":                              {"chemotherapy", "radiation", "proton", "oncology", "tumor"},
 	"Durable Medical Equipment":                     {"wheelchair", "glucose monitor", "cpap", "pump", "equipment", "brace", "prosthetic", "hearing aid", "sensors"},
 	"Cardio Vascular":                               {"cardiac", "heart", "stent", "valve", "pacemaker"},
-	"Emergency/Urgent Care":                         {"emergency", "emergency room", "emergency department", "urgent care", "ambulance"},
+	"Emergency/Urgent Care":                         {"urgent care", "ambulance"},
 	"Pain Management":                               {"pain", "epidural", "nerve block", "spinal cord stimulator"},
 	"Electrical/ Thermal/ Radiofreq. Interventions": {"transcranial", "magnetic stimulation", "tms", "radiofrequency"},
 	"Alternative Treatment":                         {"acupuncture"},
@@ -300,7 +320,9 @@ var areaCues = map[string][]string{
 // vocabulary: sub-category names found in the text, then general words of each category,
 // ties to the category seen more often. "" when nothing matches.
 func ClinicalArea(service string) string {
-	f := fold(service)
+	// An emergency department, an ER, is the vocabulary's "Emergency Room", which it files
+	// under two categories: the one it saw more often wins (areaWeights).
+	f := strings.TrimSpace(erRE.ReplaceAllString(" "+fold(service)+" ", " emergency room "))
 	toks := map[string]bool{}
 	for _, t := range phraseTokens(strings.NewReplacer("/", " ", "-", " ", "(", " ", ")", " ", ",", " ").Replace(f)) {
 		toks[t] = true

@@ -200,7 +200,8 @@ func tidyText(key, s string) string {
 			return ""
 		}
 	}
-	if (key == "letter.sender" || key == "plan.name") && stopWords[strings.ToLower(strings.Trim(t, ". ,"))] {
+	// "Inc." alone in the employer's box is the medical group's name run on into it.
+	if orgKeys[key] && stopWords[strings.ToLower(strings.Trim(t, ". ,"))] {
 		return ""
 	}
 	return t

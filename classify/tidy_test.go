@@ -950,3 +950,28 @@ func TestValueRunOnUnderTheNextCaption(t *testing.T) {
 		t.Errorf("medical group %v (review %v), want it without the employer, for a person to check", f.Value, f.NeedsReview)
 	}
 }
+
+// TestIDPrefixEndingInADigitLikeLetter: a faxed "BH562748946" read "BHS62748946" at 0.82
+// goes to a person; "LKB49075349402" and an id read surely do not; "Inc." alone is no
+// employer.
+func TestIDPrefixEndingInADigitLikeLetter(t *testing.T) {
+	for _, tc := range []struct {
+		value   string
+		conf    float64
+		doubted bool
+	}{
+		{"BHS62748946", 0.82, true},
+		{"BHS62748946", 0.96, false},
+		{"BH562748946", 0.82, false},
+		{"LKB49075349402", 0.82, false},
+	} {
+		docs := []Document{{Kind: IMRForm, Fields: map[string]Field{"plan.member_id": {Value: tc.value, Confidence: tc.conf}}}}
+		validate(docs, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+		if got := docs[0].Fields["plan.member_id"].NeedsReview; got != tc.doubted {
+			t.Errorf("%q at %.2f: needs review %v, want %v", tc.value, tc.conf, got, tc.doubted)
+		}
+	}
+	if got := tidyText("plan.employer", "Inc."); got != "" {
+		t.Errorf("employer %q from a medical group's Inc.", got)
+	}
+}

@@ -34,6 +34,12 @@ func validate(docs []Document, received time.Time) {
 				if len(s) >= 5 && (s[:5] < "90000" || s[:5] > "96199") {
 					f.Confidence *= 0.8 // outside California: possible, but look
 				}
+			case "plan.member_id", "member.id":
+				// "BHS62748946": the letter that ends an id's prefix may be its first digit
+				// misread (5, 0, 1, 2, 6); a prefix can end in such a letter too.
+				if prefixEndRE.MatchString(s) {
+					f.Confidence *= 0.9
+				}
 			}
 			if implausible(key, s) {
 				f.Confidence *= 0.5
@@ -261,6 +267,10 @@ func brokenOrg(s string) bool {
 	// word of capitals running into small letters ("RBtdred").
 	return strings.ContainsAny(s, "|[]{}") || strings.Contains(strings.TrimRight(s, "!"), "!") || capsIntoSmallRE.MatchString(s)
 }
+
+// prefixEndRE: an id whose letter prefix (three letters or more) ends in a letter that
+// OCR confuses with a digit.
+var prefixEndRE = regexp.MustCompile(`^[A-Z]{2,}[SOIZG][0-9]{6,}`)
 
 var digitPrefixIDRE = regexp.MustCompile(`^[0-9][A-Z]{1,2}[0-9]{7,}(?:-[0-9]{1,3})?$`)
 

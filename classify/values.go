@@ -216,6 +216,10 @@ func mendEmail(s string) (e string, guessed, ok bool) {
 	if strings.Contains(s, "@") {
 		// A dot or underscore read as a word of its own ("thomas . gomez86@...").
 		s = spacedMarkRE.ReplaceAllString(s, "$1")
+		// No address holds two dots in a row ("jamal..gomez77@"): a speck beside a dot.
+		for strings.Contains(s, "..") {
+			s = strings.ReplaceAll(s, "..", ".")
+		}
 	}
 	s = colonDotRE.ReplaceAllString(s, "$1.$2")
 	// Only ASCII letters are lowered, byte for byte, so that an index into low is one into

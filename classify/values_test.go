@@ -85,8 +85,8 @@ func TestParseOthers(t *testing.T) {
 		"aisha.rodriguez274yahoo.com": "aisha.rodriguez27@yahoo.com", "priya.fitzgerald91Watt.net": "priya.fitzgerald91@att.net",
 		"juan.brown820ic1loud.com": "juan.brown82@icloud.com", "raj.yamamoto890yahoo.com": "raj.yamamoto89@yahoo.com",
 		"eduardo.nakamura73@att:net": "eduardo.nakamura73@att.net", "li.wong5@gmai1.com": "li.wong5@gmail.com",
-		"thomas . gomez86@out Look.com": "thomas.gomez86@outlook.com",
-		"ana.diaz.gmail.com":            "ana.diaz@gmail.com", "lee@example.org": "lee@example.org",
+		"thomas . gomez86@out Look.com": "thomas.gomez86@outlook.com", "jamal..gomez77@yahoo.com": "jamal.gomez77@yahoo.com",
+		"ana.diaz.gmail.com": "ana.diaz@gmail.com", "lee@example.org": "lee@example.org",
 		"ximena.cruzi@outLook.com":               "ximena.cruzi@outlook.com",
 		"guadalupe.jacksoncastillo56(Wgmail.com": "guadalupe.jacksoncastillo56@gmail.com",
 	} {
@@ -121,7 +121,11 @@ func TestClinicalArea(t *testing.T) {
 		"MRI lumbar spine without contrast":                             "Diagnostic Imaging, Screening and Testing",
 		"Humira (adalimumab) 40 mg every other week":                    "Pharmacy/Prescription Drugs",
 		"Outpatient speech therapy, 24 visits":                          "Rehabilitation Services - Outpatient",
-		"Emergency department services, level 4":                        "Emergency/Urgent Care",
+		"Emergency department services, level 4":                        "Acute Medical Services - Outpatient",
+		"payment for my ER visit":                                       "Acute Medical Services - Outpatient",
+		"Urgent care visit":                                             "Emergency/Urgent Care",
+		"gallbladder surgery gallstones with recurrent pain":            "General Surgery",
+		"Chemotherapy before surgery":                                   "Cancer Treatment",
 	} {
 		if got := ClinicalArea(in); got != want {
 			t.Errorf("ClinicalArea(%q) = %q; want %q", in, got, want)
