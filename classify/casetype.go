@@ -351,7 +351,12 @@ func ClinicalArea(service string) string {
 			}
 		}
 	}
+	// A test for a cancer ("hereditary cancer panel", "BRCA genetic test") is a test.
+	testing := toks["test"] || toks["testing"] || toks["panel"] || toks["screening"]
 	for area, cues := range strongAreaCues {
+		if testing && area == "Cancer Treatment" {
+			continue
+		}
 		for _, c := range cues {
 			if strings.Contains(c, " ") || strings.Contains(c, "-") {
 				if strings.Contains(f, c) {

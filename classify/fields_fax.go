@@ -94,8 +94,11 @@ func extractFaxCover(doc Document, pages []Page, fields map[string]Field) {
 	}
 	if _, ok := fields["fax.from_fax"]; !ok {
 		// A sender's letterhead prints its numbers in a line: "Phone (559) 555-0101 · Fax (559) 555-0102".
-		for _, l := range p.Lines {
-			if l.Norm.Y0 < headerBand || l.Norm.Y0 > 0.25 {
+		// The cover's title "Fax", in letters three times the text's height, that OCR ran
+		// into one line with the sender's phone beside it, names no number.
+		th := textHeight(p)
+		for li, l := range p.Lines {
+			if l.Norm.Y0 < headerBand || l.Norm.Y0 > 0.25 || titleFax(p, li, th) {
 				continue
 			}
 			t := fold(l.Text)
@@ -220,3 +223,14 @@ func newField(value any, conf float64, page int, box image.Rectangle, p *ocr.Pag
 
 // reviewBelow is the confidence under which a field goes to a person.
 const reviewBelow = 0.75
+
+// titleFax says whether line li of p holds the word "fax" as a title: letters at least
+// twice the text's height th.
+func titleFax(p *ocr.Page, li, th int) bool {
+	for _, w := range p.Words {
+		if w.Line == li && strings.Contains(token(w.Text), "fax") && w.Box.Dy() >= 2*th {
+			return true
+		}
+	}
+	return false
+}

@@ -57,7 +57,7 @@ func structured(key string) bool {
 	last := key[strings.LastIndex(key, ".")+1:]
 	switch last {
 	case "dob", "phone", "phone2", "zip", "state", "email", "member_id", "id", "number", "pages",
-		"gender", "denial_reason", "reason", "decision", "primary_language", "middle_initial",
+		"gender", "denial_reason", "reason", "decision", "middle_initial",
 		"from_fax", "from_phone", "to_fax":
 		return true
 	}
@@ -130,9 +130,13 @@ func tidyText(key, s string) string {
 				w = w[:1] + "."
 			}
 		}
-		// A street's "Dr" at its end with its D read as an O ("7320 Hillcrest Or").
+		// A street's "Dr" at its end with its D read as an O ("7320 Hillcrest Or"), its
+		// "Blvd" with the l read as an i or a 1.
 		if streetKeys[key] && i == len(words)-1 && i > 0 && (w == "Or" || w == "0r" || w == "Or.") {
 			w = "Dr"
+		}
+		if streetKeys[key] && i > 0 && (w == "Bivd" || w == "B1vd" || w == "BIvd") {
+			w = "Blvd"
 		}
 		// An organisation's word with its y read as a v ("Central Vallev IPA", "Bav
 		// Harbor"), which English words do not end in (names in -ov and -iv keep theirs);
@@ -187,9 +191,13 @@ func tidyText(key, s string) string {
 			out[len(out)-1] = last + "."
 		}
 	}
+	// A dash alone at the end ("chest pain -"): a box's edge or a rule's end.
+	if len(out) > 1 && (out[len(out)-1] == "-" || out[len(out)-1] == "–" || out[len(out)-1] == "—") {
+		out = out[:len(out)-1]
+	}
 	t := strings.Join(out, " ")
-	t = strings.TrimLeft(t, ".,;:|_~‘’`'\" ")
-	t = strings.TrimRight(t, ",;:|_~‘’`'\" ")
+	t = strings.TrimLeft(t, ".,;:|_~‘’`'\"“”«» ")
+	t = strings.TrimRight(t, ",;:|_~‘’`'\"“”«» ")
 	if strings.HasSuffix(t, ".") && !keepsStop(key, t) {
 		t = strings.TrimRight(t, ". ")
 	}

@@ -305,6 +305,9 @@ func TestImplausibleValuesDoubted(t *testing.T) {
 		{"plan.medical_group", "lifornia, Inc.", true},
 		{"plan.medical_group", "Coastal Family Medica! Associates", true},
 		{"plan.medical_group", "Coastal Family Medical Associates", false},
+		{"letter.sender", "Golden Poppy Health Plan Medical ical Managemen a", true},
+		{"letter.sender", "Departamento de Servicios para Miembros y Quejas", false},
+		{"plan.medical_group", "Physicians of the Central Coast and Valley", false},
 		{"member.name", "y MARTINEZ, MARIA Z.", true},
 		{"member.name", "MARTINEZ, MARIA Z.", false},
 		{"signer_name", "Patricia Cruz-O Brien", true},
@@ -627,6 +630,10 @@ func TestOrganisationMisreads(t *testing.T) {
 		{"member.name", "O'Brien, Hector H", "O'Brien, Hector H."},
 		{"patient.street", "7320 Hillcrest Or", "7320 Hillcrest Dr"},
 		{"patient.street", "12 Or Street", "12 Or Street"},
+		{"patient.street", "5283 Los Robles Bivd", "5283 Los Robles Blvd"},
+		{"condition", "chest pain -", "chest pain"},
+		{"fax.subject", "“Records for IMR - Ruth Delgado", "Records for IMR - Ruth Delgado"},
+		{"signer_name", "«Jamal Gomez", "Jamal Gomez"},
 	} {
 		if got := tidyText(tc.key, tc.in); got != tc.want {
 			t.Errorf("%s %q: %q, want %q", tc.key, tc.in, got, tc.want)

@@ -261,6 +261,15 @@ func brokenOrg(s string) bool {
 				return true
 			}
 		}
+	} else {
+		// A name written in capitals and small letters has no small word but its
+		// particles: "ical" and "a" are a line under it read twice over ("Golden Poppy
+		// Health Plan Medical ical Managemen a").
+		for _, w := range ws[1:] {
+			if r := []rune(w); unicode.IsLower(r[0]) && !orgParticles[strings.Trim(w, ".,")] {
+				return true
+			}
+		}
 	}
 	// A bracket or a brace is OCR's reading of a box's edge, or of the next box's value run
 	// into this one ("Southern California} State of California", ", [Home Depot"); so is a
@@ -271,6 +280,9 @@ func brokenOrg(s string) bool {
 // prefixEndRE: an id whose letter prefix (three letters or more) ends in a letter that
 // OCR confuses with a digit.
 var prefixEndRE = regexp.MustCompile(`^[A-Z]{2,}[SOIZG][0-9]{6,}`)
+
+// orgParticles are the small words of organisations' names.
+var orgParticles = wordSet("of de del la las los el y the and for at in on by to with e da do dos du van von der & an a al para por con en")
 
 var digitPrefixIDRE = regexp.MustCompile(`^[0-9][A-Z]{1,2}[0-9]{7,}(?:-[0-9]{1,3})?$`)
 

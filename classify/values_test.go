@@ -126,6 +126,7 @@ func TestClinicalArea(t *testing.T) {
 		"Urgent care visit":                                             "Emergency/Urgent Care",
 		"gallbladder surgery gallstones with recurrent pain":            "General Surgery",
 		"Chemotherapy before surgery":                                   "Cancer Treatment",
+		"Genetic testing, hereditary cancer panel BRCA genetic test":    "Diagnostic Imaging, Screening and Testing",
 	} {
 		if got := ClinicalArea(in); got != want {
 			t.Errorf("ClinicalArea(%q) = %q; want %q", in, got, want)
