@@ -657,6 +657,14 @@ func (fp *formPage) valueOf(l formLabel) (string, image.Rectangle, float64, bool
 		}
 		conf = min(conf, w.Confidence)
 	}
+	// Values are typed from their caption's left edge: one whose first word read starts
+	// well right of it lost its first words ("Physicians." for "Capitol Independent
+	// Physicians"); an organisation's name read up to a comma went on beyond its box
+	// (", Inc." left in the next one). Either goes to a person.
+	if first := p.Words[row[startK]].Box.Min.X; first > l.box.Min.X+4*h && l.key != "patient.middle_initial" ||
+		orgKeys[l.key] && strings.HasSuffix(strings.TrimSpace(b.String()), ",") {
+		conf = min(conf, 0.6)
+	}
 	v := tidyValue(b.String())
 	return v, box, conf, v != ""
 }

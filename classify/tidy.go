@@ -191,6 +191,15 @@ func tidyText(key, s string) string {
 			out[len(out)-1] = last + "."
 		}
 	}
+	// A word broken at its hyphen in a short answer ("lymphoma follow- up").
+	if key == "condition" || key == "treatment_requested" {
+		for i := 0; i+1 < len(out); i++ {
+			if w := out[i]; len(w) > 2 && strings.HasSuffix(w, "-") && !strings.HasSuffix(w, "--") && startsLower(out[i+1]) {
+				out[i] += out[i+1]
+				out = append(out[:i+1], out[i+2:]...)
+			}
+		}
+	}
 	// A dash alone at the end ("chest pain -"): a box's edge or a rule's end.
 	if len(out) > 1 && (out[len(out)-1] == "-" || out[len(out)-1] == "–" || out[len(out)-1] == "—") {
 		out = out[:len(out)-1]
@@ -414,6 +423,10 @@ func labelLike(t string) bool {
 // keepsStop: the value's last word is an abbreviation or an initial, whose full stop
 // belongs to it; a long text ends sentences with one.
 func keepsStop(key, t string) bool {
+	// A street is written without full stops (USPS): "Broadway Ave." has a speck's.
+	if streetKeys[key] {
+		return false
+	}
 	i := strings.LastIndexAny(t, " ,")
 	last := strings.TrimSuffix(t[i+1:], ".")
 	if strings.Contains(last, ".") { // M.D., U.S.

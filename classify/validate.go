@@ -96,7 +96,8 @@ func implausible(key, s string) bool {
 		return cutHyphen(s) || gluedWords(s) || strayPeriod(s) || strings.ContainsAny(s, "|[]{}!")
 	case "fax.subject":
 		// "Solicitud de IMR. - Maria Rodriguez": a speck read as a full stop before a dash.
-		return cutHyphen(s) || gluedWords(s) || strings.Contains(s, ". - ") || strings.ContainsAny(s, "|[]{}!")
+		// "documents; Leticia": a subject's colon read as a semicolon.
+		return cutHyphen(s) || gluedWords(s) || strings.Contains(s, ". - ") || strings.ContainsAny(s, "|[]{}!;")
 	case "fax.to":
 		return brokenOrg(s)
 	case "patient.phone", "patient.phone2", "assistant.phone":
@@ -174,6 +175,10 @@ var nameParticles = map[string]bool{
 // a comma (a title, a specialty, the first name after the last) is not looked at; a name
 // written all in lower case is the writer's choice, not a misreading.
 func brokenName(s string) bool {
+	// "Guadalupe F.": a first name and an initial, the surname after them lost.
+	if ws := strings.Fields(s); !strings.Contains(s, ",") && len(ws) == 2 && len(strings.TrimSuffix(ws[1], ".")) == 1 && ws[0] != "Dr." && ws[0] != "Dr" {
+		return true
+	}
 	s, _, _ = strings.Cut(s, ",")
 	ws := strings.Fields(s)
 	capital, lower := false, false
