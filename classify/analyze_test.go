@@ -192,3 +192,23 @@ func TestLanguageOverItsQuestion(t *testing.T) {
 		t.Errorf("primary language = %v at %.2f, want Español with its confidence lowered", f.Value, f.Confidence)
 	}
 }
+
+// TestCoarsePagesDoubted: a value read on a fax at normal resolution (98 dpi down the page)
+// counts for less than the same value read on a fine one; a checkbox, measured, does not.
+func TestCoarsePagesDoubted(t *testing.T) {
+	fine := ocr.NewPage(1728, 2200, 204, nil)
+	fine.Info = ocr.Preparation{SourceXDPI: 204, SourceYDPI: 196}
+	normal := ocr.NewPage(1728, 2200, 204, nil)
+	normal.Info = ocr.Preparation{SourceXDPI: 204, SourceYDPI: 98, Resampled: true}
+	docs := []Document{{Kind: IMRForm, Fields: map[string]Field{
+		"patient.dob":     {Value: "1963-10-17", Confidence: 0.8, Page: 2},
+		"patient.city":    {Value: "Fresno", Confidence: 0.8, Page: 1},
+		"grievance_filed": {Value: true, Confidence: 0.8, Page: 2},
+	}}}
+	coarseDoubt(docs, []Page{{OCR: fine}, {OCR: normal}})
+	f := docs[0].Fields
+	if f["patient.dob"].Confidence >= 0.75 || f["patient.city"].Confidence != 0.8 || f["grievance_filed"].Confidence != 0.8 {
+		t.Errorf("dob %.2f (coarse page), city %.2f (fine page), checkbox %.2f (coarse page)",
+			f["patient.dob"].Confidence, f["patient.city"].Confidence, f["grievance_filed"].Confidence)
+	}
+}
