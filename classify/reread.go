@@ -23,6 +23,10 @@ type Area struct {
 	// value typed through its rule, a line of text struck by it); the second look's reading
 	// takes their place when it is surer of itself than they were.
 	Drop []int
+	// Check: the word in Drop was read surely, but a lone letter (a middle initial: an S
+	// read as an E at 0.85) has no word around it to confirm it. A second reading that
+	// differs sends it to a person.
+	Check bool
 }
 
 // unsureWord is the confidence under which a word OCR read does not count as read: an
@@ -49,6 +53,9 @@ const minAreaInk = 0.15
 // rereadFactor lowers the confidence of what a second look read: the words were missed
 // once, and a person should rather check them than not.
 const rereadFactor = 0.9
+
+// disagreeConfidence is the most a lone letter keeps when two readings of it differ.
+const disagreeConfidence = 0.6
 
 // loneLetterFactor lowers further the confidence of a single letter a second look read.
 const loneLetterFactor = 0.8
@@ -80,7 +87,8 @@ func UnreadAreas(p *ocr.Page, img *image.Gray) []Area {
 			l.next = min(l.next, l.box.Min.X+int(w*p.DPI/72))
 		}
 		_, _, conf, read := fp.valueOf(l)
-		if read && (conf >= unsureValue || unsure >= maxUnsureValues) {
+		check := read && conf >= unsureValue && l.key == "patient.middle_initial"
+		if !check && read && (conf >= unsureValue || unsure >= maxUnsureValues) {
 			continue
 		}
 		r := fp.valueArea(l).Intersect(img.Rect)
@@ -94,7 +102,12 @@ func UnreadAreas(p *ocr.Page, img *image.Gray) []Area {
 			continue
 		}
 		a := Area{Key: l.key, Area: ocr.Area{Image: clean}}
-		if read {
+		if check {
+			if a.Drop = fp.wordsIn(r, 1); len(a.Drop) != 1 {
+				continue
+			}
+			a.Check = true
+		} else if read {
 			// Read with doubt (a value typed through its rule: "Pai" for "Raj").
 			unsure++
 			a.Drop = fp.wordsIn(r, 1)
@@ -216,7 +229,8 @@ const minRereadConfidence = 0.45
 // is not changed.
 func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
 	var add [][]ocr.Word
-	drop := map[int]bool{} // words of the first reading that give way
+	drop := map[int]bool{}    // words of the first reading that give way
+	doubted := map[int]bool{} // words of the first reading that a second one contradicted
 	for i, ws := range words {
 		if i >= len(areas) {
 			break
@@ -244,6 +258,16 @@ func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
 		if len(keep) == 0 {
 			continue
 		}
+		if areas[i].Check {
+			// A lone letter read again: the same letter confirms it and nothing changes;
+			// another sends the first reading to a person. The second does not replace it:
+			// a letter cut out of its line reads worse ("I" for a K, "L" for a U).
+			k := areas[i].Drop[0]
+			if k < len(p.Words) && (len(keep) != 1 || token(keep[0].Text) != token(p.Words[k].Text)) {
+				doubted[k] = true
+			}
+			continue
+		}
 		if d := areas[i].Drop; len(d) > 0 {
 			was := 0.0
 			for _, k := range d {
@@ -268,6 +292,14 @@ func Reread(p *ocr.Page, areas []Area, words [][]ocr.Word) *ocr.Page {
 			}
 		}
 		add = append(add, keep)
+	}
+	if len(doubted) > 0 {
+		q := *p
+		q.Words = append([]ocr.Word(nil), p.Words...)
+		for k := range doubted {
+			q.Words[k].Confidence = min(q.Words[k].Confidence, disagreeConfidence)
+		}
+		p = &q
 	}
 	if len(add) == 0 {
 		return p

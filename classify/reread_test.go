@@ -205,3 +205,43 @@ func TestRereadNotShorter(t *testing.T) {
 		t.Errorf("a shorter second reading took the place of the first: %q", again.Text)
 	}
 }
+
+// TestRereadChecksLoneLetter: a middle initial read surely ("E" at 0.85 for a typed S) is
+// read again; the same letter leaves the page as it was, another sends the first reading
+// to a person.
+func TestRereadChecksLoneLetter(t *testing.T) {
+	page := func() *ocr.Page {
+		return ocr.NewPage(1700, 2200, 200, []ocr.Word{
+			{Text: "Miguel", Box: image.Rect(138, 450, 216, 485), Confidence: 0.96, Line: 0},
+			{Text: "E", Box: image.Rect(748, 456, 764, 477), Confidence: 0.85, Line: 0},
+			{Text: "Castillo", Box: image.Rect(1026, 457, 1115, 478), Confidence: 0.92, Line: 0},
+		})
+	}
+	area := Area{Key: "patient.middle_initial", Area: ocr.Area{Image: image.NewGray(image.Rect(733, 440, 1000, 500))}, Drop: []int{1}, Check: true}
+	letter := func(text string, conf float64) [][]ocr.Word {
+		return [][]ocr.Word{{{Text: text, Box: image.Rect(748, 456, 764, 477), Confidence: conf}}}
+	}
+	initial := func(p *ocr.Page) ocr.Word {
+		for _, w := range p.Words {
+			if len(w.Text) == 1 {
+				return w
+			}
+		}
+		return ocr.Word{}
+	}
+	p := page()
+	if got := Reread(p, []Area{area}, letter("E", 0.9)); got != p {
+		t.Errorf("a second reading that agrees changed the page: %q", got.Text)
+	}
+	got := initial(Reread(p, []Area{area}, letter("S", 0.95)))
+	if got.Text != "E" || got.Confidence > disagreeConfidence {
+		t.Errorf("a surer second reading S: initial %q at %.2f, want E for a person", got.Text, got.Confidence)
+	}
+	got = initial(Reread(p, []Area{area}, letter("B", 0.6)))
+	if got.Text != "E" || got.Confidence > disagreeConfidence {
+		t.Errorf("a less sure second reading B: initial %q at %.2f, want E for a person", got.Text, got.Confidence)
+	}
+	if p.Words[1].Confidence != 0.85 {
+		t.Errorf("the first reading was changed: %.2f", p.Words[1].Confidence)
+	}
+}

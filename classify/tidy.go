@@ -117,7 +117,7 @@ func tidyText(key, s string) string {
 			w = strings.TrimSuffix(w, ",") + "."
 		}
 		// "Dr," for "Dr.", and "Or." for "Dr." before a name.
-		if (w == "Dr," || w == "Or." || w == "0r.") && i+1 < len(words) && startsUpper(words[i+1]) {
+		if (w == "Dr," || w == "Dr:" || w == "Dr;" || w == "Or." || w == "0r.") && i+1 < len(words) && startsUpper(words[i+1]) {
 			w = "Dr."
 		}
 		// A middle initial inside a name read as a one ("Jamal 1. Washington") or with
@@ -161,6 +161,10 @@ func tidyText(key, s string) string {
 		if orgKeys[key] {
 			w = gluedStopRE.ReplaceAllString(w, "$1 $2")
 			w = mendOrgWord(w)
+		}
+		// "Folsom.Ln": a speck read as a stop between two words of a street.
+		if streetKeys[key] {
+			w = streetStopRE.ReplaceAllString(w, "$1 $2")
 		}
 		if orgKeys[key] && w == "Incl" && i == len(words)-1 {
 			w = "Inc."
@@ -344,6 +348,8 @@ var (
 	// gluedStopRE: a full stop read between two words of an organisation's name, with no
 	// space after it ("Coastal Family.Medical Associates").
 	gluedStopRE = regexp.MustCompile(`([a-z]{3,})\.([A-Z][a-z]{2,})`)
+	// streetStopRE: the same in a street, before its suffix ("Folsom.Ln").
+	streetStopRE = regexp.MustCompile(`([a-z]{3,})\.([A-Z][a-z]+)`)
 )
 
 // streetKeys hold a street address.

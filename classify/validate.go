@@ -29,6 +29,10 @@ func validate(docs []Document, received time.Time) {
 			case "letter.date", "fax.date", "signed_date", "patient.signed_date":
 				if t, err := time.Parse("2006-01-02", s); err == nil && (t.After(now.AddDate(0, 0, 1)) || now.Sub(t) > 5*365*24*time.Hour) {
 					f.Confidence *= 0.5
+				} else if err == nil && key == "fax.date" && now.Sub(t) > 31*24*time.Hour {
+					// A cover is dated the day it is sent: "2026-01-02" on a fax received
+					// in November is "11/02" with its first 1 read as a 0.
+					f.Confidence *= 0.5
 				}
 			case "patient.zip", "assistant.zip":
 				if len(s) >= 5 && (s[:5] < "90000" || s[:5] > "96199") {
@@ -276,6 +280,10 @@ func brokenOrg(s string) bool {
 			}
 		}
 	}
+	// Two words of a name joined by a hyphen ("Sacramento-County"): a speck between them.
+	if gluedHyphenRE.MatchString(s) {
+		return true
+	}
 	// A bracket or a brace is OCR's reading of a box's edge, or of the next box's value run
 	// into this one ("Southern California} State of California", ", [Home Depot"); so is a
 	// word of capitals running into small letters ("RBtdred").
@@ -285,6 +293,9 @@ func brokenOrg(s string) bool {
 // prefixEndRE: an id whose letter prefix (three letters or more) ends in a letter that
 // OCR confuses with a digit.
 var prefixEndRE = regexp.MustCompile(`^[A-Z]{2,}[SOIZG][0-9]{6,}`)
+
+// gluedHyphenRE: two capitalised words of an organisation's name joined by a hyphen.
+var gluedHyphenRE = regexp.MustCompile(`[a-z]{3,}-[A-Z][a-z]{2,}`)
 
 // orgParticles are the small words of organisations' names.
 var orgParticles = wordSet("of de del la las los el y the and for at in on by to with e da do dos du van von der & an a al para por con en")
