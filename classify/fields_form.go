@@ -751,6 +751,40 @@ func (fp *formPage) textFields(fields map[string]Field) {
 }
 
 // boxesNear returns the checkboxes whose middle is within the vertical band, right of x.
+// genderBesideBirthDate reads the gender when OCR lost its line ("Gender: Male Female
+// Other" not read at all): the form prints its three boxes beside the birth date's value,
+// in that order. Known by place alone, the answer goes to a person.
+func (fp *formPage) genderBesideBirthDate(fields map[string]Field) {
+	for _, l := range fp.labels {
+		if l.key != "patient.dob" {
+			continue
+		}
+		h := fp.th
+		y0, y1 := l.box.Max.Y, l.box.Max.Y+int(2.4*float64(h))
+		if fp.old {
+			y0, y1 = l.box.Min.Y-int(2.6*float64(h)), l.box.Min.Y
+		}
+		row := fp.boxesNear(y0, y1, l.box.Min.X+fp.pg.OCR.Width/4)
+		if len(row) != 3 {
+			return
+		}
+		ticked := -1
+		for k, bx := range row {
+			if bx.Checked {
+				if ticked >= 0 {
+					return
+				}
+				ticked = k
+			}
+		}
+		if ticked >= 0 {
+			bx := row[ticked]
+			fp.set(fields, "patient.gender", []string{"male", "female", "other"}[ticked], min(bx.Confidence*0.75, 0.7), bx.Rect)
+		}
+		return
+	}
+}
+
 func (fp *formPage) boxesNear(y0, y1, x int) []omr.Box {
 	var out []omr.Box
 	for _, b := range fp.pg.Boxes {
@@ -928,6 +962,7 @@ func (fp *formPage) loneBox(cands []omr.Box, q image.Rectangle, h int) (omr.Box,
 func (fp *formPage) gender(fields map[string]Field) {
 	m, ok := fp.v.findAny("gender:", "genero:")
 	if !ok {
+		fp.genderBesideBirthDate(fields)
 		return
 	}
 	p := fp.pg.OCR

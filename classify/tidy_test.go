@@ -992,3 +992,32 @@ func TestIDPrefixEndingInADigitLikeLetter(t *testing.T) {
 		t.Errorf("employer %q from a medical group's Inc.", got)
 	}
 }
+
+// TestGenderWithItsLineLost: OCR read nothing of "Gender: Male Female Other" beside the
+// birth date; the three boxes there, the second ticked, give "female" for a person to
+// confirm. Two ticked give nothing.
+func TestGenderWithItsLineLost(t *testing.T) {
+	var fw faxWords
+	fw.row(300, "PATIENT", 132, "INFORMATION", 240)
+	fw.row(467, "Luis", 138, "Ortiz", 1026)
+	fw.row(501, "First", 132, "Name", 173, "Middle", 743, "Initial", 804, "Last", 1021, "Name", 1059)
+	fw.row(533, "Patient's", 110, "Date", 189, "of", 235, "Birth", 257, "(mm/dd/yyyy)", 302)
+	fw.row(574, "03/26/1970", 115)
+	boxes := func(ticked ...bool) []omr.Box {
+		var out []omr.Box
+		for k, x := range []int{795, 915, 1065} {
+			out = append(out, omr.Box{Rect: image.Rect(x, 560, x+26, 586), Checked: ticked[k], Confidence: 0.96})
+		}
+		return out
+	}
+	fields := map[string]Field{}
+	extractForm(Document{Kind: IMRForm, Pages: []int{1}}, []Page{{OCR: fw.page(), Boxes: boxes(false, true, false)}}, fields)
+	if f := fields["patient.gender"]; f.Value != "female" || !f.NeedsReview {
+		t.Errorf("gender %v (review %v), want female for a person to confirm", f.Value, f.NeedsReview)
+	}
+	fields = map[string]Field{}
+	extractForm(Document{Kind: IMRForm, Pages: []int{1}}, []Page{{OCR: fw.page(), Boxes: boxes(true, true, false)}}, fields)
+	if f, ok := fields["patient.gender"]; ok {
+		t.Errorf("gender %v from two ticked boxes", f.Value)
+	}
+}
