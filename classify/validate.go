@@ -90,8 +90,13 @@ func validate(docs []Document, received time.Time) {
 func implausible(key, s string) bool {
 	switch key {
 	case "patient.street", "assistant.street":
-		return cutStreet(s)
-	case "letter.sender", "plan.name", "plan.medical_group", "plan.employer":
+		// "Vista De] Mar Way": a bracket is a box's edge or a misread letter.
+		return cutStreet(s) || strings.ContainsAny(s, "[]{}|")
+	case "letter.sender", "plan.name":
+		// A department's line read into the plan's ("Departamento Bay Harbor de
+		// Administración Health de Plan la Utilización": two lines interleaved).
+		return brokenOrg(s) || hasDeptWord(s)
+	case "plan.medical_group", "plan.employer":
 		return brokenOrg(s)
 	case "patient.first_name", "patient.last_name", "patient.guardian_name", "patient.name", "signer_name",
 		"member.name", "assistant.name", "requesting_provider", "reviewer":
@@ -296,6 +301,17 @@ var prefixEndRE = regexp.MustCompile(`^[A-Z]{2,}[SOIZG][0-9]{6,}`)
 
 // gluedHyphenRE: two capitalised words of an organisation's name joined by a hyphen.
 var gluedHyphenRE = regexp.MustCompile(`[a-z]{3,}-[A-Z][a-z]{2,}`)
+
+// hasDeptWord says whether s holds a word that names a plan's department, never the plan.
+func hasDeptWord(s string) bool {
+	for _, w := range strings.Fields(fold(s)) {
+		switch strings.Trim(w, ".,;:") {
+		case "department", "departamento", "utilization", "utilizacion", "management", "administracion":
+			return true
+		}
+	}
+	return false
+}
 
 // orgParticles are the small words of organisations' names.
 var orgParticles = wordSet("of de del la las los el y the and for at in on by to with e da do dos du van von der & an a al para por con en")
