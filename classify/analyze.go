@@ -211,11 +211,15 @@ func continues(g *group, k pageKind) bool {
 // words there as on a fine page, yet misreads more of them ("1983" for "1963" at 0.76).
 const coarseFactor = 0.93
 
-// coarseDoubt applies coarseFactor to the text values read on coarse pages (checkboxes,
-// measured rather than read, keep theirs).
+// coarseDoubt applies coarseFactor to the text values read on coarse pages. Checkboxes,
+// measured rather than read, keep theirs, as does a return sheet's case number, which its
+// check digit and its barcode vouch for.
 func coarseDoubt(docs []Document, pages []Page) {
 	for d := range docs {
 		for key, f := range docs[d].Fields {
+			if key == "case.number" {
+				continue
+			}
 			if _, ok := f.Value.(string); !ok || f.Page < 1 || f.Page > len(pages) || !coarse(pages[f.Page-1]) {
 				continue
 			}

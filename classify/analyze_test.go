@@ -194,7 +194,8 @@ func TestLanguageOverItsQuestion(t *testing.T) {
 }
 
 // TestCoarsePagesDoubted: a value read on a fax at normal resolution (98 dpi down the page)
-// counts for less than the same value read on a fine one; a checkbox, measured, does not.
+// counts for less than the same value read on a fine one; a checkbox, measured, and a
+// return sheet's case number, checked, do not.
 func TestCoarsePagesDoubted(t *testing.T) {
 	fine := ocr.NewPage(1728, 2200, 204, nil)
 	fine.Info = ocr.Preparation{SourceXDPI: 204, SourceYDPI: 196}
@@ -204,11 +205,16 @@ func TestCoarsePagesDoubted(t *testing.T) {
 		"patient.dob":     {Value: "1963-10-17", Confidence: 0.8, Page: 2},
 		"patient.city":    {Value: "Fresno", Confidence: 0.8, Page: 1},
 		"grievance_filed": {Value: true, Confidence: 0.8, Page: 2},
+	}}, {Kind: ReturnSheet, Fields: map[string]Field{
+		"case.number": {Value: "HC26-000123-5", Confidence: 0.99, Page: 2},
 	}}}
 	coarseDoubt(docs, []Page{{OCR: fine}, {OCR: normal}})
 	f := docs[0].Fields
 	if f["patient.dob"].Confidence >= 0.75 || f["patient.city"].Confidence != 0.8 || f["grievance_filed"].Confidence != 0.8 {
 		t.Errorf("dob %.2f (coarse page), city %.2f (fine page), checkbox %.2f (coarse page)",
 			f["patient.dob"].Confidence, f["patient.city"].Confidence, f["grievance_filed"].Confidence)
+	}
+	if c := docs[1].Fields["case.number"].Confidence; c != 0.99 {
+		t.Errorf("a case number its barcode and check digit vouch for: %.2f on a coarse page", c)
 	}
 }
