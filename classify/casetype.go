@@ -242,20 +242,35 @@ var (
 	areaWeights = map[string]float64{}
 )
 
-// nameWords returns the words of the treatment categories' names other than area's.
-func nameWords(area string) map[string]bool {
-	out := map[string]bool{}
+// nameWords returns, for each word of the treatment categories' names, the categories
+// whose names hold it.
+func nameWords() map[string]map[string]bool {
+	out := map[string]map[string]bool{}
 	for _, line := range strings.Split(vocabularyTSV, "\n") {
-		if f := strings.Split(line, "\t"); len(f) >= 4 && f[0] == "treatment" && f[1] != area {
+		if f := strings.Split(line, "\t"); len(f) >= 4 && f[0] == "treatment" {
 			for _, t := range phraseTokens(strings.NewReplacer("/", " ", "-", " ").Replace(f[1])) {
-				out[t] = true
+				if out[t] == nil {
+					out[t] = map[string]bool{}
+				}
+				out[t][f[1]] = true
 			}
 		}
 	}
 	return out
 }
 
+// namedElsewhere says whether in holds a category other than area.
+func namedElsewhere(in map[string]bool, area string) bool {
+	for a := range in {
+		if a != area {
+			return true
+		}
+	}
+	return false
+}
+
 func init() {
+	names := nameWords()
 	for _, line := range strings.Split(vocabularyTSV, "\n") {
 		f := strings.Split(line, "\t")
 		if len(f) < 4 || f[0] != "treatment" || f[1] == "Not Applicable" {
@@ -268,7 +283,7 @@ func init() {
 		}
 		// A sub-category of one word that names another category ("Surgery" under Cancer
 		// Treatment, beside General Surgery) says nothing of this one: any surgery has it.
-		if sub := phraseTokens(f[2]); len(sub) == 1 && nameWords(f[1])[sub[0]] {
+		if sub := phraseTokens(f[2]); len(sub) == 1 && namedElsewhere(names[sub[0]], f[1]) {
 			continue
 		}
 		areas = append(areas, areaEntry{area: f[1], phrase: phraseTokens(strings.NewReplacer("/", " ", "-", " ").Replace(f[2])), weight: math.Log1p(float64(n))})
