@@ -533,9 +533,6 @@ func nearCaption(p *ocr.Page, ws []int, caps []captionSpec) int {
 // nearest the caption (under it, or over it in Rev 01/20), that starts at the caption's left
 // edge. A value that runs past its box into the next one is kept whole (its words follow
 // each other closely), and the next field's value does not take it.
-// emailKeys hold an e-mail address.
-var emailKeys = map[string]bool{"patient.email": true, "assistant.email": true}
-
 // cutValueConfidence is the most confidence a value cut from its neighbour's keeps.
 const cutValueConfidence = 0.7
 

@@ -352,6 +352,9 @@ var (
 	streetStopRE = regexp.MustCompile(`([a-z]{3,})\.([A-Z][a-z]+)`)
 )
 
+// emailKeys hold an e-mail address.
+var emailKeys = map[string]bool{"patient.email": true, "assistant.email": true}
+
 // streetKeys hold a street address.
 var streetKeys = map[string]bool{"patient.street": true, "assistant.street": true}
 

@@ -923,10 +923,7 @@ func TestLetterheadAndAbbreviationMends(t *testing.T) {
 // the caption known from its row stays within the row's captions, so that the value over
 // it is not taken for part of it (and painted out of a second look).
 func TestDamagedCaptionBoxStaysInItsRow(t *testing.T) {
-	var fw faxWords
-	fw.row(300, "PATIENT", 132, "INFORMATION", 240)
-	fw.row(467, "Luis", 138, "Ortiz-Williams", 1026)
-	fw.row(501, "First", 132, "Name", 173, "Middle", 743, "Initial", 804, "Last", 1021, "Name", 1059)
+	fw := formTop("Ortiz-Williams")
 	fw.row(833, "858.618.4627", 137)
 	fw.row(866, "Primary", 132, "Phone", 200, "#", 252, "Secondary", 604, "Phone", 691, "#", 744, "iM", 1077, "Hi", 1099, "2", 1125, "Os", 1316)
 	fw.row(2100, "IMR", 132, "APPLICATION/COMPLAINT", 200, "FORM", 500, "DMHC", 1200, "20-224", 1260, "(Rev", 1340, "01/20)", 1400)
@@ -955,10 +952,7 @@ func TestDamagedCaptionBoxStaysInItsRow(t *testing.T) {
 // column, the employer typed after it, is cut where the employer's value starts (under the
 // employer's caption, a space after the name); both go to a person.
 func TestValueRunOnUnderTheNextCaption(t *testing.T) {
-	var fw faxWords
-	fw.row(300, "PATIENT", 132, "INFORMATION", 240)
-	fw.row(467, "Luis", 138, "Ortiz", 1026)
-	fw.row(501, "First", 132, "Name", 173, "Middle", 743, "Initial", 804, "Last", 1021, "Name", 1059)
+	fw := formTop("Ortiz")
 	fw.row(1003, "Health", 110, "Plan", 190, "Name", 250, "Patient's", 943, "Membership", 1060, "#", 1190)
 	fw.row(1074, "Medical", 109, "Group", 200, "Name", 270, "(if", 340, "enrolled", 390, "in", 500, "a", 530, "medical", 550, "group)", 640, "Employer", 998)
 	fw.row(1107, "Sunrise", 115, "Physicians", 211, "Medical", 343, "Group", 439, "of", 511, "Southern", 547, "California,", 655, "Central", 799, "Coast}", 905, "State", 1004, "of", 1074, "California", 1104)
@@ -1001,10 +995,7 @@ func TestIDPrefixEndingInADigitLikeLetter(t *testing.T) {
 // birth date; the three boxes there, the second ticked, give "female" for a person to
 // confirm. Two ticked give nothing.
 func TestGenderWithItsLineLost(t *testing.T) {
-	var fw faxWords
-	fw.row(300, "PATIENT", 132, "INFORMATION", 240)
-	fw.row(467, "Luis", 138, "Ortiz", 1026)
-	fw.row(501, "First", 132, "Name", 173, "Middle", 743, "Initial", 804, "Last", 1021, "Name", 1059)
+	fw := formTop("Ortiz")
 	fw.row(533, "Patient's", 110, "Date", 189, "of", 235, "Birth", 257, "(mm/dd/yyyy)", 302)
 	fw.row(574, "03/26/1970", 115)
 	boxes := func(ticked ...bool) []omr.Box {
@@ -1024,4 +1015,14 @@ func TestGenderWithItsLineLost(t *testing.T) {
 	if f, ok := fields["patient.gender"]; ok {
 		t.Errorf("gender %v from two ticked boxes", f.Value)
 	}
+}
+
+// formTop starts a form page's words: its heading and the name row, the last name given,
+// under which a test adds the rows it is about.
+func formTop(last string) *faxWords {
+	var fw faxWords
+	fw.row(300, "PATIENT", 132, "INFORMATION", 240)
+	fw.row(467, "Luis", 138, last, 1026)
+	fw.row(501, "First", 132, "Name", 173, "Middle", 743, "Initial", 804, "Last", 1021, "Name", 1059)
+	return &fw
 }
