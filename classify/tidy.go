@@ -120,12 +120,15 @@ func tidyText(key, s string) string {
 		if (w == "Dr," || w == "Dr:" || w == "Dr;" || w == "Or." || w == "0r.") && i+1 < len(words) && startsUpper(words[i+1]) {
 			w = "Dr."
 		}
-		// A middle initial inside a name read as a one ("Jamal 1. Washington") or with
-		// its full stop read as a comma ("Hector H, O'Brien"): names hold neither.
+		// A middle initial inside a name read as a one ("Jamal 1. Washington"), an S read
+		// as a dollar sign or a five ("Dennis $. Fitzgerald"), or with its full stop read
+		// as a comma ("Hector H, O'Brien"): names hold none of them.
 		if (personKeys[key] || key == "fax.from") && i > 0 && i+1 < len(words) && startsUpper(words[i+1]) && startsUpper(words[i-1]) {
 			switch {
 			case w == "1." || w == "1," || w == "l." || w == "|.":
 				w = "I."
+			case w == "$." || w == "$," || w == "5." || w == "5,":
+				w = "S."
 			case len(w) == 2 && w[1] == ',' && w[0] >= 'A' && w[0] <= 'Z':
 				w = w[:1] + "."
 			}
@@ -165,6 +168,8 @@ func tidyText(key, s string) string {
 		// "Folsom.Ln": a speck read as a stop between two words of a street.
 		if streetKeys[key] {
 			w = streetStopRE.ReplaceAllString(w, "$1 $2")
+			// "Apt2": a unit's number glued to its word.
+			w = unitGlueRE.ReplaceAllString(w, "$1 $2")
 		}
 		if orgKeys[key] && w == "Incl" && i == len(words)-1 {
 			w = "Inc."
@@ -350,6 +355,7 @@ var (
 	gluedStopRE = regexp.MustCompile(`([a-z]{3,})\.([A-Z][a-z]{2,})`)
 	// streetStopRE: the same in a street, before its suffix ("Folsom.Ln").
 	streetStopRE = regexp.MustCompile(`([a-z]{3,})\.([A-Z][a-z]+)`)
+	unitGlueRE   = regexp.MustCompile(`^(Apt|Ste|Unit|Suite|Spc)(\d+[A-Z]?)$`)
 )
 
 // emailKeys hold an e-mail address.

@@ -637,6 +637,11 @@ func TestOrganisationMisreads(t *testing.T) {
 		{"plan.medical_group", "Ivanov Family Medical Group", "Ivanov Family Medical Group"},
 		{"fax.from", "Jamal 1. Washington", "Jamal I. Washington"},
 		{"member.name", "Hector H, O'Brien", "Hector H. O'Brien"},
+		{"member.name", "Dennis $. Fitzgerald-Jackson", "Dennis S. Fitzgerald-Jackson"},
+		{"signer_name", "Ana 5. Cruz", "Ana S. Cruz"},
+		{"patient.street", "7548 Alhambra Way Apt2", "7548 Alhambra Way Apt 2"},
+		{"patient.street", "1200 J St Ste310B", "1200 J St Ste 310B"},
+		{"patient.street", "44 Aptos Way", "44 Aptos Way"},
 		{"member.name", "O'Brien, Hector H", "O'Brien, Hector H."},
 		{"patient.street", "7320 Hillcrest Or", "7320 Hillcrest Dr"},
 		{"patient.street", "12 Or Street", "12 Or Street"},
@@ -1025,4 +1030,26 @@ func formTop(last string) *faxWords {
 	fw.row(467, "Luis", 138, last, 1026)
 	fw.row(501, "First", 132, "Name", 173, "Middle", 743, "Initial", 804, "Last", 1021, "Name", 1059)
 	return &fw
+}
+
+// TestValueLikeAOneWordCaption: on a Spanish form of Rev 01/20 the employer "Self
+// -employed" is typed over "Empleador"; its "-employed", like the English caption
+// "Employer", does not make the value's row one of captions, and the value is read whole,
+// its hyphen mended.
+func TestValueLikeAOneWordCaption(t *testing.T) {
+	var fw faxWords
+	fw.row(300, "INFORMACIÓN", 132, "DEL", 300, "PLAN", 360, "DE", 430, "SALUD", 470)
+	fw.row(1030, "Golden", 110, "Poppy", 200, "GP769441843", 943)
+	fw.row(1063, "Nombre", 132, "del", 220, "plan", 270, "de", 330, "salud", 370, "Numero", 943, "de", 1030, "afiliado", 1065, "del", 1170, "paciente", 1215)
+	fw.row(1106, "Self", 1026, "-employed", 1094)
+	fw.row(1138, "Nombre", 132, "del", 220, "grupo", 270, "médico", 345, "(si", 430, "está", 475, "inscrito", 535, "en", 640, "un", 675, "grupo", 710, "médico)", 785, "Empleador", 1021)
+	fw.row(2100, "Formulario", 132, "DMHC", 1200, "20-224", 1260, "(Rev", 1340, "01/20)", 1400)
+	fields := map[string]Field{}
+	extractForm(Document{Kind: IMRForm, Pages: []int{1}}, []Page{{OCR: fw.page()}}, fields)
+	if f := fields["plan.employer"]; f.Value != "Self-employed" {
+		t.Errorf("employer %v, want Self-employed", f.Value)
+	}
+	if f := fields["plan.name"]; f.Value != "Golden Poppy" {
+		t.Errorf("plan %v, want Golden Poppy", f.Value)
+	}
 }

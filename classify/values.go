@@ -25,8 +25,8 @@ var monthNames = map[string]time.Month{
 var (
 	numericDateRE = regexp.MustCompile(`\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b`)
 	isoDateRE     = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	// "October 2, 2026", "Oct. 2 2026"
-	mdyRE = regexp.MustCompile(`(?i)\b([a-z]{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	// "October 2, 2026", "Oct. 2 2026"; "November4,2026" with its spaces lost (a fax)
+	mdyRE = regexp.MustCompile(`(?i)\b([a-z]{3,10})\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?:,\s*|\s+)(\d{4})\b`)
 	// "2 October 2026", "2 de octubre de 2026", "02-Oct-2026"
 	dmyRE = regexp.MustCompile(`(?i)\b(\d{1,2})(?:\s+de)?[\s-]+([a-z]{3,10})\.?(?:\s+de)?[\s-]+(\d{4})\b`)
 )

@@ -14,13 +14,14 @@ func TestParseDate(t *testing.T) {
 		"2026-10-02":                "2026-10-02",
 		"DOB 09/12/2005; Case A-1":  "2005-09-12",
 		"received on March 27 1991": "1991-03-27",
+		"Date: — November4,2026":    "2026-11-04",
 	} {
 		got, ok := parseDate(in)
 		if !ok || got != want {
 			t.Errorf("parseDate(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"13/45/2026", "February 30, 2026", "Page 1 of 3", "AUTH-2026-359566"} {
+	for _, in := range []string{"13/45/2026", "February 30, 2026", "Page 1 of 3", "AUTH-2026-359566", "Nov 42026"} {
 		if got, ok := parseDate(in); ok {
 			t.Errorf("parseDate(%q) = %q; want no date", in, got)
 		}
