@@ -41,8 +41,9 @@ var formText = []struct {
 }
 
 // maxWidth bounds a field whose right neighbour's caption may be unreadable (the signer's
-// name, whose neighbour is the signature), in points.
-var maxWidth = map[string]float64{"signer_name": 200}
+// name, whose neighbour is the signature) or is no caption of a row (the birth date's, on
+// Rev 01/20: "Gender:" and its boxes on the value's line), in points.
+var maxWidth = map[string]float64{"signer_name": 200, "patient.dob": 200}
 
 // formQuestions are the yes/no questions: a distinctive part of each, both languages.
 var formQuestions = []struct {
@@ -391,6 +392,9 @@ func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare flo
 		}
 		var found []formLabel
 		used := 0
+		// weak: every caption found is one word read inexactly ("-employed" for
+		// "Employer", in the value typed over a Spanish form's "Empleador").
+		weak := true
 		for i := 0; i < len(ws); {
 			best, bestN, bestLoose := -1, 0, false
 			for c, cp := range caps {
@@ -423,12 +427,20 @@ func (fp *formPage) findCaptions(caps []captionSpec, minPerRow int, minShare flo
 				box = box.Union(p.Words[w].Box)
 			}
 			found = append(found, formLabel{key: caps[best].key, box: box})
+			if len(caps[best].toks) > 1 || token(p.Words[ws[i]].Text) == caps[best].toks[0] {
+				weak = false
+			}
 			used += bestN
 			i += bestN
 		}
 		// Words that are two lines run together (a value typed over its caption, read as
 		// one unsure word with the caption under it) tell nothing about the row.
 		if len(found) < minPerRow || float64(used) < minShare*float64(len(ws)-merged) {
+			continue
+		}
+		// A row of values may hold a word like a one-word caption: a row is one of
+		// captions on such a word only when nothing else stands in it.
+		if weak && used < len(ws)-merged {
 			continue
 		}
 		fp.labels = append(fp.labels, found...)
@@ -687,7 +699,7 @@ func tidyValue(s string) string {
 	if !strings.Contains(s, "@") {
 		s = strings.ReplaceAll(s, "_", " ")
 	}
-	s = hyphenBreakRE.ReplaceAllString(s, "$1-$2")
+	s = hyphenBreakRE.ReplaceAllString(s, "$1-$2$3")
 	f := strings.Fields(s)
 	if len(f) > 0 {
 		last := strings.TrimRight(strings.ToLower(f[len(f)-1]), ".")
@@ -701,7 +713,9 @@ func tidyValue(s string) string {
 	return collapse(s)
 }
 
-var hyphenBreakRE = regexp.MustCompile(`(\p{L})(?:- | -)(\p{Lu})`)
+// hyphenBreakRE: a hyphen with a space after it, before a capital ("Rivera- Jackson"), or
+// with a space before it and none after ("Self -employed").
+var hyphenBreakRE = regexp.MustCompile(`(\p{L})(?:- (\p{Lu})| -(\p{L}))`)
 
 // isLabelWord: most of the word lies inside a caption (a value typed close under its
 // caption may touch it, on a fax more so).

@@ -245,3 +245,112 @@ func TestRereadChecksLoneLetter(t *testing.T) {
 		t.Errorf("the first reading was changed: %.2f", p.Words[1].Confidence)
 	}
 }
+
+// TestRereadStruckValue: a birth date typed low on its rule, which OCR read nothing of,
+// is read by the second look as "11/08/1985" at 0.85 (for 1986: the rule took the 6's
+// bottom). Read where a rule ran through it, it goes to a person; read from an area the
+// rule only bordered, at the same confidence, it does not.
+func TestRereadStruckValue(t *testing.T) {
+	p := ocr.NewPage(1700, 2200, 200, []ocr.Word{{Text: "Fecha", Box: image.Rect(132, 565, 176, 580), Confidence: 0.96}})
+	date := []ocr.Word{{Text: "11/08/1985", Box: image.Rect(140, 541, 330, 562), Confidence: 0.85}}
+	for _, struck := range []bool{true, false} {
+		area := Area{Key: "patient.dob", Area: ocr.Area{Image: image.NewGray(image.Rect(123, 519, 678, 574))}, Struck: struck}
+		again := Reread(p, []Area{area}, [][]ocr.Word{date})
+		var got float64
+		for _, w := range again.Words {
+			if w.Text == "11/08/1985" {
+				got = w.Confidence
+			}
+		}
+		if struck && (got == 0 || got >= reviewBelow) || !struck && got < reviewBelow {
+			t.Errorf("struck %v: the date read again has confidence %.2f (review under %.2f)", struck, got, reviewBelow)
+		}
+	}
+}
+
+// TestSecondLookBirthDateBesideGender: on Rev 01/20 the birth date is typed over its
+// caption, with "Gender:" and its boxes further along the same line. A date typed so low
+// that its rule runs through it, which OCR left out, is still read again (the words of the
+// gender question are not in its box), and what is read goes to a person.
+func TestSecondLookBirthDateBesideGender(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Tesseract")
+	}
+	p := paper.NewPage()
+	p.Text(paper.Sans, 11, 40, 60, "PATIENT INFORMATION")
+	p.Text(paper.Mono, 10, 44, 100, "Rosalind")
+	p.Text(paper.Mono, 10, 400, 100, "Okafor")
+	for _, c := range []struct {
+		x float64
+		s string
+	}{{40, "First Name"}, {240, "Middle Initial"}, {400, "Last Name"}} {
+		p.Line(c.x, 102, c.x+150, 102, 0.5)
+		p.Text(paper.Serif, 7, c.x, 110, c.s)
+	}
+	p.Text(paper.Mono, 10, 44, 140, "11/08/1986")
+	p.Line(40, 138.4, 230, 138.4, 0.6) // through the digits' lower third
+	p.Text(paper.Serif, 7, 40, 148, "Patient's Date of Birth (mm/dd/yyyy)")
+	p.Text(paper.Serif, 9, 260, 138, "Gender:  [ ] Male   [X] Female   [ ] Other")
+	p.Text(paper.Mono, 10, 44, 180, "3519 Magnolia Rd")
+	p.Line(40, 182, 560, 182, 0.5)
+	p.Text(paper.Serif, 7, 40, 190, "Street Address")
+	p.Text(paper.Mono, 10, 44, 220, "Oxnard")
+	p.Text(paper.Mono, 10, 244, 220, "CA")
+	p.Text(paper.Mono, 10, 404, 220, "93030")
+	for _, c := range []struct {
+		x float64
+		s string
+	}{{40, "City"}, {240, "State"}, {400, "Zip"}} {
+		p.Line(c.x, 222, c.x+150, 222, 0.5)
+		p.Text(paper.Serif, 7, c.x, 230, c.s)
+	}
+	p.Text(paper.Sans, 7, 400, 760, "DMHC 20-224 (Rev 01/20)")
+
+	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: 1, KeepImage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	page, err := pool.Recognize(context.Background(), &raster.Page{Image: p.Render(200), XDPI: 200, YDPI: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := page.Image
+	page.Image = nil
+	// As if Tesseract had read nothing of the struck date.
+	var kept []ocr.Word
+	for _, w := range page.Words {
+		if !inArea(w, image.Rect(0, 120*200/72, 250*200/72, 140*200/72)) {
+			kept = append(kept, w)
+		}
+	}
+	missing := ocr.NewPage(page.Width, page.Height, page.DPI, renumberLines(kept))
+	areas := UnreadAreas(missing, img)
+	var parts []ocr.Area
+	var struck bool
+	for _, a := range areas {
+		parts = append(parts, a.Area)
+		if a.Key == "patient.dob" {
+			struck = a.Struck
+		}
+	}
+	if parts == nil || !slices.ContainsFunc(areas, func(a Area) bool { return a.Key == "patient.dob" }) {
+		t.Fatalf("the birth date's box is not read again (areas %d)", len(areas))
+	}
+	if !struck {
+		t.Error("the rule through the birth date was not told")
+	}
+	words, err := pool.ReadAreas(context.Background(), parts, missing.DPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]Field{}
+	extractForm(Document{Pages: []int{1}}, []Page{{OCR: Reread(missing, areas, words)}}, fields)
+	f, ok := fields["patient.dob"]
+	if !ok {
+		t.Fatal("no birth date after the second look")
+	}
+	if f.Confidence >= reviewBelow {
+		t.Errorf("birth date %v read through its rule with confidence %.2f, want it for a person (under %.2f)", f.Value, f.Confidence, reviewBelow)
+	}
+}

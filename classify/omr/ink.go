@@ -151,18 +151,20 @@ func clearLines(along, across []int32, n, m int, frac, fill float64, gone []bool
 
 // Clean returns the part r of img with its straight lines (rules across a third of its
 // width, a box's sides down most of its height) painted white, so that what was written on
-// them can be read, and the fraction of r that is ink left. The image returned keeps img's coordinates (its Rect is r within img).
-func Clean(img *image.Gray, r image.Rectangle) (*image.Gray, float64) {
+// them can be read, and the fraction of r that is ink left. The image returned keeps img's
+// coordinates (its Rect is r within img). struck says whether a line ran through what is
+// written: strokes were put back across it (minStruckColumns columns or more).
+func Clean(img *image.Gray, r image.Rectangle) (clean *image.Gray, ink float64, struck bool) {
 	r = r.Intersect(img.Rect)
 	if r.Empty() {
-		return nil, 0
+		return nil, 0, false
 	}
 	bm := binarize(img, r)
 	before := append([]uint8(nil), bm.pix...)
 	// A box's sides run its whole height; a tall letter ("l", "d") in a short area can
 	// reach half of it, and must stay.
 	removeLines(bm, 0.8, minLineFill)
-	repairStrokes(bm, before)
+	struck = repairStrokes(bm, before) >= minStruckColumns
 	// The removed lines are painted white with their grey fringes (a pixel above or below
 	// them lighter than the ink), which would otherwise be read as a line again; the rest
 	// keeps its greys, which carry thin strokes.
@@ -187,13 +189,31 @@ func Clean(img *image.Gray, r image.Rectangle) (*image.Gray, float64) {
 			}
 		}
 	}
-	return out, float64(n) / float64(bm.w*bm.h)
+	return out, float64(n) / float64(bm.w*bm.h), struck
 }
 
-// repairStrokes puts back the ink removeLines took where a letter's stroke crosses a line
+// minStruckColumns is how many columns of strokes put back across a line make a line
+// through writing, not a speck touching it.
+const minStruckColumns = 3
+
+// repairStrokes puts back the ink removeLines took where a letter's stroke meets a line
 // (a value typed through its rule): in each column, a run of removed pixels with ink
-// right above and right below it.
-func repairStrokes(bm *bitmap, before []uint8) {
+// right above and right below it (a stroke across the line); and, in the rows beside a
+// line that removeLines took as its soft edges (rows of few removed pixels), a short run
+// with ink right above or right below it (a letter standing on the line, or hanging from
+// it), down or up to the line's own rows.
+func repairStrokes(bm *bitmap, before []uint8) (across int) {
+	// A line's own rows: a quarter of their width or more was removed.
+	lineRow := make([]bool, bm.h)
+	for y := 0; y < bm.h; y++ {
+		n := 0
+		for x := 0; x < bm.w; x++ {
+			if before[y*bm.w+x] == 1 && bm.pix[y*bm.w+x] == 0 {
+				n++
+			}
+		}
+		lineRow[y] = 4*n >= bm.w
+	}
 	for x := 0; x < bm.w; x++ {
 		for y := 0; y < bm.h; {
 			if before[y*bm.w+x] == 0 || bm.pix[y*bm.w+x] == 1 {
@@ -204,12 +224,45 @@ func repairStrokes(bm *bitmap, before []uint8) {
 			for end < bm.h && before[end*bm.w+x] == 1 && bm.pix[end*bm.w+x] == 0 {
 				end++
 			}
-			if y > 0 && end < bm.h && bm.pix[(y-1)*bm.w+x] == 1 && bm.pix[end*bm.w+x] == 1 {
+			above := y > 0 && bm.pix[(y-1)*bm.w+x] == 1
+			below := end < bm.h && bm.pix[end*bm.w+x] == 1
+			switch {
+			case above && below, above && inkNear(bm, x, end) || below && inkNear(bm, x, y-1):
+				// Across the line, straight or bending (a 0's side into its bottom).
 				for k := y; k < end; k++ {
+					bm.pix[k*bm.w+x] = 1
+				}
+				across++
+			case end-y > maxEdgeRun:
+				// A box's side, or a line seen end on: not a letter's edge.
+			case above:
+				for k := y; k < end && !lineRow[k]; k++ {
+					bm.pix[k*bm.w+x] = 1
+				}
+			case below:
+				for k := end - 1; k >= y && !lineRow[k]; k-- {
 					bm.pix[k*bm.w+x] = 1
 				}
 			}
 			y = end
 		}
 	}
+	return across
 }
+
+// inkNear says whether row y of bm has ink within a pixel or two of column x.
+func inkNear(bm *bitmap, x, y int) bool {
+	if y < 0 || y >= bm.h {
+		return false
+	}
+	for d := -2; d <= 2; d++ {
+		if xx := x + d; xx >= 0 && xx < bm.w && bm.pix[y*bm.w+xx] == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// maxEdgeRun is the longest run of removed pixels down a column that can be a line with
+// its soft edges: a rule and two rows beside it either way, at 200 to 300 dpi.
+const maxEdgeRun = 10

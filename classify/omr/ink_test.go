@@ -109,7 +109,7 @@ func TestCleanKeepsWhatIsWrittenOnTheRule(t *testing.T) {
 	img := p.Render(300)
 	px := func(v float64) int { return int(v * 300 / 72) }
 	r := image.Rect(px(95), px(100), px(325), px(128))
-	clean, ink := Clean(img, r)
+	clean, ink, struck := Clean(img, r)
 	if clean.Rect != r {
 		t.Fatalf("Clean returned %v, want the area %v", clean.Rect, r)
 	}
@@ -127,6 +127,43 @@ func TestCleanKeepsWhatIsWrittenOnTheRule(t *testing.T) {
 	}
 	if ink < 0.003 {
 		t.Errorf("ink of the word = %.4f, want it counted", ink)
+	}
+	if !struck {
+		t.Error("the rule through the word was not told")
+	}
+	if _, _, struck := Clean(img, beside); struck {
+		t.Error("the rule alone, beside the word, was told as running through writing")
+	}
+}
+
+// TestCleanKeepsDigitsTypedLowOnTheRule: a date typed so low that its rule runs through
+// the digits' lower third (a birth date on Rev 01/20). The rows beside the rule that
+// removeLines takes for its soft edges keep the digits' strokes, and the strokes bending
+// through the rule into the digits' bottoms come back: most of the ink printed just over
+// and under the rule is there after Clean.
+func TestCleanKeepsDigitsTypedLowOnTheRule(t *testing.T) {
+	page := func(rule bool) *image.Gray {
+		p := paper.NewPage()
+		p.Text(paper.Mono, 11, 40, 120, "11/08/1986")
+		if rule {
+			p.Line(36, 118.2, 240, 118.2, 0.8) // a line above the baseline
+		}
+		return p.Render(200)
+	}
+	px := func(v float64) int { return int(v * 200 / 72) }
+	r := image.Rect(px(36), px(100), px(240), px(126))
+	clean, _, struck := Clean(page(true), r)
+	text := page(false)
+	for _, band := range []image.Rectangle{
+		image.Rect(px(38), px(116), px(120), px(117.4)), // just over the rule
+		image.Rect(px(38), px(119), px(120), px(120.4)), // just under it
+	} {
+		if got, want := darkPixels(clean, band), darkPixels(text, band); got < want*7/10 {
+			t.Errorf("rows %d-%d: %d dark pixels after Clean, %d of the digits printed there", band.Min.Y, band.Max.Y, got, want)
+		}
+	}
+	if !struck {
+		t.Error("the rule through the digits was not told")
 	}
 }
 
@@ -146,7 +183,7 @@ func TestCleanKeepsALineOfText(t *testing.T) {
 	}
 	px := func(v float64) int { return int(v * 200 / 72) }
 	r := image.Rect(px(30), px(100), px(580), px(130))
-	clean, _ := Clean(page(true), r)
+	clean, _, _ := Clean(page(true), r)
 	got, text0 := darkPixels(clean, r), darkPixels(page(false), r)
 	if got < text0*8/10 || got > text0*12/10 {
 		t.Errorf("%d dark pixels left of the text on its rule; the text alone has %d", got, text0)

@@ -38,7 +38,7 @@ type Options struct {
 }
 
 // cacheVersion changes when what is cached changes shape or meaning.
-const cacheVersion = "intake-eval-pages-16"
+const cacheVersion = "intake-eval-pages-17"
 
 // Input is one corpus file with its truth and what the pipeline made of it.
 type Input struct {
