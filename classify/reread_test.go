@@ -43,17 +43,7 @@ func TestSecondLook(t *testing.T) {
 	caps(190, [2]any{40.0, "City"}, [2]any{240.0, "State"}, [2]any{400.0, "Zip"})
 	p.Text(paper.Sans, 7, 400, 760, "DMHC 20-224 (Rev 01/20)")
 
-	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: 1, KeepImage: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	page, err := pool.Recognize(context.Background(), &raster.Page{Image: p.Render(300), XDPI: 300, YDPI: 300})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img := page.Image
-	page.Image = nil
+	pool, page, img := readKeeping(t, p, 300)
 	// As if Tesseract had dropped the first name.
 	var kept []ocr.Word
 	for _, w := range page.Words {
@@ -93,6 +83,24 @@ func TestSecondLook(t *testing.T) {
 	if g := fields["patient.last_name"]; g.Value != "Okafor" {
 		t.Errorf("last name = %v, want Okafor as first read", g.Value)
 	}
+}
+
+// readKeeping reads the paper page p rendered at dpi on a pool of one engine (closed when
+// the test ends) and returns the pool, what it read and the page image it read.
+func readKeeping(t *testing.T, p *paper.Page, dpi float64) (*ocr.Pool, *ocr.Page, *image.Gray) {
+	t.Helper()
+	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: 1, KeepImage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	page, err := pool.Recognize(context.Background(), &raster.Page{Image: p.Render(dpi), XDPI: dpi, YDPI: dpi})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := page.Image
+	page.Image = nil
+	return pool, page, img
 }
 
 // renumberLines numbers the words' lines again from 0 without gaps, in order.
@@ -306,17 +314,7 @@ func TestSecondLookBirthDateBesideGender(t *testing.T) {
 	}
 	p.Text(paper.Sans, 7, 400, 760, "DMHC 20-224 (Rev 01/20)")
 
-	pool, err := ocr.NewPool(ocr.PoolOptions{Workers: 1, KeepImage: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	page, err := pool.Recognize(context.Background(), &raster.Page{Image: p.Render(200), XDPI: 200, YDPI: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img := page.Image
-	page.Image = nil
+	pool, page, img := readKeeping(t, p, 200)
 	// As if Tesseract had read nothing of the struck date.
 	var kept []ocr.Word
 	for _, w := range page.Words {
