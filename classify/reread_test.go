@@ -286,15 +286,18 @@ func TestSecondLookBirthDateBesideGender(t *testing.T) {
 	}
 	p := paper.NewPage()
 	p.Text(paper.Sans, 11, 40, 60, "PATIENT INFORMATION")
-	p.Text(paper.Mono, 10, 44, 100, "Rosalind")
-	p.Text(paper.Mono, 10, 400, 100, "Okafor")
-	for _, c := range []struct {
-		x float64
-		s string
-	}{{40, "First Name"}, {240, "Middle Initial"}, {400, "Last Name"}} {
-		p.Line(c.x, 102, c.x+150, 102, 0.5)
-		p.Text(paper.Serif, 7, c.x, 110, c.s)
+	// A row of values typed over their rules, each from its caption's left edge, the
+	// captions under them at 40, 240 and 400 points.
+	row := func(y float64, values, captions [3]string) {
+		for i, x := range []float64{40, 240, 400} {
+			if values[i] != "" {
+				p.Text(paper.Mono, 10, x+4, y, values[i])
+			}
+			p.Line(x, y+2, x+150, y+2, 0.5)
+			p.Text(paper.Serif, 7, x, y+10, captions[i])
+		}
 	}
+	row(100, [3]string{"Rosalind", "", "Okafor"}, [3]string{"First Name", "Middle Initial", "Last Name"})
 	p.Text(paper.Mono, 10, 44, 140, "11/08/1986")
 	p.Line(40, 138.4, 230, 138.4, 0.6) // through the digits' lower third
 	p.Text(paper.Serif, 7, 40, 148, "Patient's Date of Birth (mm/dd/yyyy)")
@@ -302,16 +305,7 @@ func TestSecondLookBirthDateBesideGender(t *testing.T) {
 	p.Text(paper.Mono, 10, 44, 180, "3519 Magnolia Rd")
 	p.Line(40, 182, 560, 182, 0.5)
 	p.Text(paper.Serif, 7, 40, 190, "Street Address")
-	p.Text(paper.Mono, 10, 44, 220, "Oxnard")
-	p.Text(paper.Mono, 10, 244, 220, "CA")
-	p.Text(paper.Mono, 10, 404, 220, "93030")
-	for _, c := range []struct {
-		x float64
-		s string
-	}{{40, "City"}, {240, "State"}, {400, "Zip"}} {
-		p.Line(c.x, 222, c.x+150, 222, 0.5)
-		p.Text(paper.Serif, 7, c.x, 230, c.s)
-	}
+	row(220, [3]string{"Oxnard", "CA", "93030"}, [3]string{"City", "State", "Zip"})
 	p.Text(paper.Sans, 7, 400, 760, "DMHC 20-224 (Rev 01/20)")
 
 	pool, page, img := readKeeping(t, p, 200)
