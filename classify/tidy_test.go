@@ -235,6 +235,19 @@ func TestNamesAcrossDocuments(t *testing.T) {
 		t.Errorf("Cruz-O Brien on the form and the letter: %+v %+v, want both last names to a person, the first name not", docs[0].Fields, docs[1].Fields)
 	}
 
+	// "Thornas" in the cover's subject for the form's Thomas: an m read as r and n.
+	docs = []Document{
+		{Kind: FaxCover, Fields: map[string]Field{"fax.subject": f("Solicitud de IMR - Thornas Kim")}},
+		{Kind: IMRForm, Fields: map[string]Field{"patient.first_name": f("Thomas"), "patient.last_name": f("Kim")}},
+	}
+	validate(docs, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	if !docs[0].Fields["fax.subject"].NeedsReview || docs[1].Fields["patient.last_name"].NeedsReview {
+		t.Errorf("Thornas Kim for Thomas Kim: %+v %+v, want the subject to a person, the last name not", docs[0].Fields, docs[1].Fields)
+	}
+	if oneEdit("Thomas", "Thomas") || !oneEdit("Thomas", "Thoma") || !oneEdit("Thomas", "Tbomas") {
+		t.Error("oneEdit: the same word is no edit away; a letter lost or changed is one")
+	}
+
 	// The signer's name with an accent the form's first name lacks: one is misread.
 	docs = []Document{{Kind: IMRForm, Fields: map[string]Field{"patient.first_name": f("Sofia"), "patient.last_name": f("Ruiz"), "signer_name": f("Sofía Ruiz")}}}
 	validate(docs, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
@@ -275,6 +288,11 @@ func TestImplausibleValuesDoubted(t *testing.T) {
 		{"patient.email", "robert.martinezi2@att.net", true},
 		{"patient.email", "robert.martinez12@att.net", false},
 		{"assistant.email", "Idsingh@legalaid.org", true},
+		{"assistant.email", "carmen.hernandezSS@gmail.com", true},
+		{"assistant.email", "carmen.hernandez55@gmail.com", false},
+		{"patient.email", "oscar.diaz@gmail.com", false},
+		{"primary_language", "E", true},
+		{"primary_language", "Español", false},
 		{"assistant.email", "lisa.m@legalaid.org", false},
 		{"plan.medical_group", "Sunrise Physicians Medical Group of Southern California} State of California", true},
 		{"plan.medical_group", "Inland Empire Medical Partners of Southern California, [Home Depot", true},

@@ -125,7 +125,11 @@ func implausible(key, s string) bool {
 		local, _, _ := strings.Cut(s, "@")
 		// "Idsingh@": a box's side or a speck read as a capital I before an address
 		// written in lower case.
-		return letterBeforeDigitRE.MatchString(local) || strayCapitalRE.MatchString(local)
+		// "carmen.hernandezSS@": the digits that end the name read as capitals like them.
+		return letterBeforeDigitRE.MatchString(local) || strayCapitalRE.MatchString(local) || digitCapitalsRE.MatchString(local)
+	case "primary_language":
+		// "E": the rest of "Español" lost; no language's name is that short.
+		return len([]rune(strings.Trim(s, " .,"))) < 3
 	}
 	return false
 }
@@ -142,6 +146,7 @@ var californiaAreaCodes = wordSet("209 213 279 310 323 341 350 369 408 415 424 4
 var (
 	letterBeforeDigitRE = regexp.MustCompile(`[a-z][il][0-9]`)
 	strayCapitalRE      = regexp.MustCompile(`^[I|][a-z0-9._-]+$`)
+	digitCapitalsRE     = regexp.MustCompile(`[a-z][SOBZGI][0-9SOBZGI]*$`)
 )
 
 // cutStreet says whether a street address starts in lower case ("ission La": its number
@@ -380,7 +385,8 @@ func names(form *Document, docs []Document, idx []int) {
 }
 
 // nearWord says whether the words of text hold w, as it is or with one letter changed,
-// added or removed (for words of three letters or more).
+// added or removed (for words of three letters or more), an "rn" counting as the m it
+// is often read for.
 func nearWord(text, w string) bool {
 	if w == "" {
 		return false
@@ -390,7 +396,11 @@ func nearWord(text, w string) bool {
 	}
 	for _, t := range strings.Fields(text) {
 		t = strings.Trim(t, ",.;:")
-		if len([]rune(w)) >= 3 && oneEdit(t, w) {
+		// "Thornas" for Thomas: an m read as r and n is one letter off.
+		if len([]rune(w)) < 3 {
+			continue
+		}
+		if tm, wm := strings.ReplaceAll(t, "rn", "m"), strings.ReplaceAll(w, "rn", "m"); oneEdit(t, w) || tm == wm || oneEdit(tm, wm) {
 			return true
 		}
 	}
@@ -482,7 +492,7 @@ func oneEdit(a, b string) bool {
 		i++
 	}
 	if len(ra) == len(rb) {
-		return string(ra[i+1:]) == string(rb[i+1:])
+		return i < len(ra) && string(ra[i+1:]) == string(rb[i+1:])
 	}
 	return string(ra[i+1:]) == string(rb[i:])
 }
