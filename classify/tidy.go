@@ -116,9 +116,13 @@ func tidyText(key, s string) string {
 		if abbrevComma[w] && i+1 < len(words) && (words[i+1] == "of" || words[i+1] == "de") {
 			w = strings.TrimSuffix(w, ",") + "."
 		}
-		// "Dr," for "Dr.", and "Or." for "Dr." before a name.
-		if (w == "Dr," || w == "Dr:" || w == "Dr;" || w == "Or." || w == "0r.") && i+1 < len(words) && startsUpper(words[i+1]) {
+		// "Dr," for "Dr.", and "Or." or "Or," for "Dr." before a name.
+		if (w == "Dr," || w == "Dr:" || w == "Dr;" || w == "Or." || w == "Or," || w == "0r.") && i+1 < len(words) && startsUpper(words[i+1]) {
 			w = "Dr."
+		}
+		// "hepatitis C,. 12 weeks": a speck read as a full stop after a comma.
+		if strings.HasSuffix(w, ",.") && i+1 < len(words) {
+			w = strings.TrimSuffix(w, ".")
 		}
 		// A middle initial inside a name read as a one ("Jamal 1. Washington"), an S read
 		// as a dollar sign or a five ("Dennis $. Fitzgerald"), or with its full stop read
