@@ -121,7 +121,7 @@ func tidyText(key, s string) string {
 			w = "Dr."
 		}
 		// "hepatitis C,. 12 weeks": a speck read as a full stop after a comma.
-		if strings.HasSuffix(w, ",.") && i+1 < len(words) {
+		if strings.HasSuffix(w, ",.") {
 			w = strings.TrimSuffix(w, ".")
 		}
 		// A middle initial inside a name read as a one ("Jamal 1. Washington"), an S read
