@@ -394,13 +394,14 @@ func nearWord(text, w string) bool {
 	if strings.Contains(text, w) {
 		return true
 	}
+	if len([]rune(w)) < 3 {
+		return false
+	}
+	// "Thornas" for Thomas: an m read as r and n is one letter off.
+	wm := strings.ReplaceAll(w, "rn", "m")
 	for _, t := range strings.Fields(text) {
 		t = strings.Trim(t, ",.;:")
-		// "Thornas" for Thomas: an m read as r and n is one letter off.
-		if len([]rune(w)) < 3 {
-			continue
-		}
-		if tm, wm := strings.ReplaceAll(t, "rn", "m"), strings.ReplaceAll(w, "rn", "m"); oneEdit(t, w) || tm == wm || oneEdit(tm, wm) {
+		if tm := strings.ReplaceAll(t, "rn", "m"); oneEdit(t, w) || tm == wm || oneEdit(tm, wm) {
 			return true
 		}
 	}
